@@ -1,0 +1,143 @@
+# go-docker: build the ladder of Dockerfiles and compare what each rung buys.
+# Run `make` (or `make help`) to see the targets.
+#
+# Every variable can be overridden on the command line, for example:
+#   make final PLATFORM=linux/arm64 VERSION=v1.0.0
+#   make run RUNG=multi-stage PORT=3000
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+DOCKER         ?= docker
+IMAGE_PREFIX   ?= go-docker-
+GO_VERSION     ?= 1.26
+ALPINE_VERSION ?= 3.23
+# Target platform of `make final`, e.g. linux/arm64 (empty: this machine's).
+PLATFORM       ?=
+# Version baked into the final image's binary and labels.
+VERSION        ?= dev
+# Rung for `make run`, and the host port it listens on.
+RUNG           ?= final
+PORT           ?= 8080
+# Runs per timing in `make compare`, and which rungs it measures (empty: all).
+RUNS           ?= 3
+RUNGS          ?=
+
+RUNG_NAMES := simple multi-stage dependencies buildkit final
+dockerfile_simple       := dockerfiles/simple.Dockerfile
+dockerfile_multi-stage  := dockerfiles/multi-stage.Dockerfile
+dockerfile_dependencies := dockerfiles/dependencies.Dockerfile
+dockerfile_buildkit     := dockerfiles/buildkit.Dockerfile
+dockerfile_final        := final.Dockerfile
+
+BUILD_ARGS := --build-arg GO_VERSION=$(GO_VERSION) --build-arg ALPINE_VERSION=$(ALPINE_VERSION)
+STAND_IN_LABEL := io.github.go-docker.stand-in
+
+export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
+
+##@ Help
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m [VAR=value ...]\n"} \
+		/^[a-zA-Z0-9_-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } \
+		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ The ladder (each prints: image, size as `docker images` shows it, build wall time)
+
+# build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one line.
+define build_rung
+	@mkdir -p out/logs
+	@start=$$(date +%s.%N); \
+	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(2) \
+		-f $(dockerfile_$(1)) -t $(IMAGE_PREFIX)$(1) . >out/logs/build-$(1).log 2>&1; then \
+		tail -n 15 out/logs/build-$(1).log >&2; \
+		echo "make: building $(IMAGE_PREFIX)$(1) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
+	fi; \
+	end=$$(date +%s.%N); \
+	size=$$($(DOCKER) image inspect -f '{{.Size}}' $(IMAGE_PREFIX)$(1)); \
+	stand_in=$$($(DOCKER) image inspect -f '{{index .Config.Labels "$(STAND_IN_LABEL)"}}' \
+		golang:$(GO_VERSION)-alpine alpine:$(ALPINE_VERSION) 2>/dev/null | grep -c true || true); \
+	awk -v img=$(IMAGE_PREFIX)$(1) -v b=$$size -v s=$$start -v e=$$end -v si=$$stand_in 'BEGIN { \
+		split("B kB MB GB TB", u, " "); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } \
+		printf "%-24s %8s   built in %5.1f s (wall time of docker build)%s\n", img, sprintf("%.3g%s", b, u[i]), e - s, \
+			(si > 0 ? "   [stand-in base images]" : "") }' | tee -a out/logs/ladder.txt
+endef
+
+.PHONY: setup
+setup: ## Set up what this machine lacks to build offline (engine, buildx, frontend, bases).
+	@scripts/ensure-docker.sh
+
+.PHONY: simple
+simple: setup ## Rung 1: one stage, the whole Go toolchain in the image.
+	$(call build_rung,simple)
+
+.PHONY: multi-stage
+multi-stage: setup ## Rung 2: build stage + Alpine runtime holding only the binary.
+	$(call build_rung,multi-stage)
+
+.PHONY: dependencies
+dependencies: setup ## Rung 3: gin + logrus; go.mod and go.sum copied first.
+	$(call build_rung,dependencies)
+
+.PHONY: buildkit
+buildkit: setup ## Rung 4: a BuildKit cache mount for the module cache.
+	$(call build_rung,buildkit)
+
+.PHONY: final
+final: setup ## Rung 5: bind-mounted context, GOCACHE + GOMODCACHE mounts, scratch image. PLATFORM=linux/arm64 cross-compiles.
+	$(call build_rung,final,--build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM)))
+
+.PHONY: all
+all: setup ## Build all five rungs and print them as one table.
+	@rm -f out/logs/ladder.txt
+	@for r in $(RUNG_NAMES); do $(MAKE) $$r >/dev/null || exit 1; done
+	@printf '%-24s %8s   %s\n' IMAGE SIZE BUILD
+	@cat out/logs/ladder.txt
+
+.PHONY: images
+images: ## List this project's images (docker images).
+	@$(DOCKER) images --filter 'reference=$(IMAGE_PREFIX)*'
+
+.PHONY: run
+run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=final.
+	@case " $(RUNG_NAMES) " in *" $(RUNG) "*) ;; \
+		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
+	@$(DOCKER) image inspect $(IMAGE_PREFIX)$(RUNG) >/dev/null 2>&1 || $(MAKE) $(RUNG)
+	@echo "serving $(IMAGE_PREFIX)$(RUNG) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
+	$(DOCKER) run --rm -p $(PORT):8080 $(IMAGE_PREFIX)$(RUNG)
+
+##@ Development
+
+.PHONY: test
+test: test-unit test-e2e ## Unit tests, then end-to-end tests that build and run every rung with a real engine.
+
+.PHONY: test-unit
+test-unit: ## The programs' unit tests (no Docker needed).
+	go test ./...
+	cd ladder && go test -short ./...
+
+.PHONY: test-e2e
+test-e2e: setup ## End-to-end: build every rung, run it, probe it over HTTP, check the caches.
+	cd ladder && go test -count=1 -timeout 60m ./...
+
+.PHONY: lint
+lint: setup ## gofmt, go vet, and BuildKit's build checks on every Dockerfile.
+	@mkdir -p out/logs
+	@out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
+	go vet ./...
+	cd ladder && go vet ./...
+	@for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
+		echo "build checks: $$f"; \
+		$(DOCKER) build --check --build-arg BUILDKIT_SYNTAX=docker/dockerfile:1 -f $$f . >out/logs/check.log 2>&1 \
+			|| { cat out/logs/check.log >&2; exit 1; }; \
+		grep -q 'no warnings found' out/logs/check.log || { cat out/logs/check.log >&2; exit 1; }; \
+	done
+
+.PHONY: clean
+clean: ## Remove this project's images and out/ (base images and other projects' caches stay).
+	@ids=$$($(DOCKER) images -q --filter 'reference=$(IMAGE_PREFIX)*' | sort -u); \
+	if [[ -n $$ids ]]; then $(DOCKER) image rm -f $$ids >/dev/null; fi
+	rm -rf out
