@@ -1,0 +1,263 @@
+package ladder
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StandInLabel marks a base image that scripts/ensure-docker.sh built
+// because the real one could not be pulled.
+const StandInLabel = "io.github.go-docker.stand-in"
+
+// Docker runs the docker CLI.
+type Docker struct {
+	Bin string // the docker CLI, default "docker"
+}
+
+func (d Docker) bin() string {
+	if d.Bin == "" {
+		return "docker"
+	}
+	return d.Bin
+}
+
+// ErrNoEngine is returned when no Docker engine answers.
+var ErrNoEngine = errors.New("no Docker engine answers: start Docker, or run scripts/ensure-docker.sh (make setup) to install and start one")
+
+// Output runs docker with args and returns its stdout. A failure carries
+// the command and its stderr.
+func (d Docker) Output(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, d.bin(), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+// Ping checks that an engine answers, within 20 s.
+func (d Docker) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := d.Output(ctx, "version", "--format", "{{.Server.Version}}"); err != nil {
+		return ErrNoEngine
+	}
+	return nil
+}
+
+// BuildOptions describe one docker build.
+type BuildOptions struct {
+	Dir        string // build context (and where the Dockerfile path is relative to)
+	Dockerfile string
+	Tag        string // empty: no tag
+	Target     string
+	Platform   string
+	NoCache    bool
+	BuildArgs  map[string]string
+	Output     string // --output value; empty: load into the engine
+	LogFile    string // where the full progress log goes; empty: nowhere
+}
+
+// BuildResult is what a build did.
+type BuildResult struct {
+	Progress
+	Log      string
+	Duration time.Duration // wall time of the docker build command
+}
+
+// Build runs `docker buildx build --progress=plain` and parses its progress.
+// A failed build returns its result too (with its log) and an error that
+// names the log file.
+func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
+	args := []string{"buildx", "build", "--progress=plain", "-f", filepath.Join(o.Dir, o.Dockerfile)}
+	if o.Tag != "" {
+		args = append(args, "-t", o.Tag)
+	}
+	if o.Target != "" {
+		args = append(args, "--target", o.Target)
+	}
+	if o.Platform != "" {
+		args = append(args, "--platform", o.Platform)
+	}
+	if o.NoCache {
+		args = append(args, "--no-cache")
+	}
+	for _, k := range sortedKeys(o.BuildArgs) {
+		args = append(args, "--build-arg", k+"="+o.BuildArgs[k])
+	}
+	if o.Output != "" {
+		args = append(args, "--output", o.Output)
+	} else {
+		args = append(args, "--load")
+	}
+	args = append(args, o.Dir)
+
+	cmd := exec.CommandContext(ctx, d.bin(), args...)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	start := time.Now()
+	runErr := cmd.Run()
+	res := BuildResult{Log: log.String(), Duration: time.Since(start)}
+	if o.LogFile != "" {
+		if err := os.MkdirAll(filepath.Dir(o.LogFile), 0o755); err != nil {
+			return res, err
+		}
+		if err := os.WriteFile(o.LogFile, log.Bytes(), 0o644); err != nil {
+			return res, err
+		}
+	}
+	p, err := ParseProgress(bytes.NewReader(log.Bytes()))
+	if err != nil {
+		return res, err
+	}
+	res.Progress = p
+	if runErr != nil {
+		where := "its output"
+		if o.LogFile != "" {
+			where = o.LogFile
+		}
+		return res, fmt.Errorf("docker build -f %s failed (%v); see %s: %s", o.Dockerfile, runErr, where, lastLine(log.String()))
+	}
+	return res, nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// Image is what `docker image inspect` says about an image.
+type Image struct {
+	ID           string
+	Size         int64
+	Architecture string
+	Os           string
+	Layers       int
+	Config       ImageConfig
+}
+
+// ImageConfig is the part of an image's config the tests read.
+type ImageConfig struct {
+	User        string
+	Env         []string
+	Entrypoint  []string
+	Labels      map[string]string
+	Healthcheck *struct {
+		Test     []string
+		Interval time.Duration
+	}
+}
+
+// ParseInspect parses the JSON array `docker image inspect` prints.
+func ParseInspect(data []byte) ([]Image, error) {
+	var raw []struct {
+		ID           string `json:"Id"`
+		Size         int64
+		Architecture string
+		Os           string
+		Config       ImageConfig
+		RootFS       struct{ Layers []string }
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("parsing docker image inspect: %w", err)
+	}
+	out := make([]Image, len(raw))
+	for i, r := range raw {
+		out[i] = Image{ID: r.ID, Size: r.Size, Architecture: r.Architecture, Os: r.Os, Layers: len(r.RootFS.Layers), Config: r.Config}
+	}
+	return out, nil
+}
+
+// Inspect returns one image's metadata.
+func (d Docker) Inspect(ctx context.Context, ref string) (Image, error) {
+	out, err := d.Output(ctx, "image", "inspect", ref)
+	if err != nil {
+		return Image{}, err
+	}
+	imgs, err := ParseInspect([]byte(out))
+	if err != nil {
+		return Image{}, err
+	}
+	if len(imgs) != 1 {
+		return Image{}, fmt.Errorf("docker image inspect %s: got %d images, want 1", ref, len(imgs))
+	}
+	return imgs[0], nil
+}
+
+// LargestLayer returns the size in bytes of an image's largest layer, from
+// `docker history`.
+func (d Docker) LargestLayer(ctx context.Context, ref string) (int64, error) {
+	out, err := d.Output(ctx, "history", "--no-trunc", "--human=false", "--format", "{{.Size}}", ref)
+	if err != nil {
+		return 0, err
+	}
+	return ParseLargestLayer(out)
+}
+
+// ParseLargestLayer reads `docker history --human=false --format {{.Size}}`.
+func ParseLargestLayer(out string) (int64, error) {
+	var max int64
+	for _, f := range strings.Fields(out) {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("parsing docker history size %q: %w", f, err)
+		}
+		if n > max {
+			max = n
+		}
+	}
+	return max, nil
+}
+
+// StandInBases reports whether any of the base images is a stand-in.
+func (d Docker) StandInBases(ctx context.Context, refs ...string) (bool, error) {
+	for _, ref := range refs {
+		img, err := d.Inspect(ctx, ref)
+		if err != nil {
+			return false, err
+		}
+		if img.Config.Labels[StandInLabel] == "true" {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// HumanSize formats bytes the way `docker images` does: SI units, three
+// significant digits.
+func HumanSize(n int64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	f := float64(n)
+	i := 0
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	return strconv.FormatFloat(f, 'g', 3, 64) + units[i]
+}
+
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// CombinedOutput runs docker with args and returns stdout and stderr
+// together.
+func (d Docker) CombinedOutput(ctx context.Context, args ...string) (string, error) {
+	out, err := exec.CommandContext(ctx, d.bin(), args...).CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return string(out), nil
+}

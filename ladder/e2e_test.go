@@ -1,0 +1,585 @@
+package ladder
+
+// End-to-end tests: they build every rung with the real Docker engine and
+// BuildKit, run the images and talk to them over HTTP. They fail when no
+// engine answers; only `go test -short` skips them. Run them with
+// `make test`, which sets up an engine first where one is missing.
+
+import (
+	"archive/tar"
+	"context"
+	"debug/elf"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	tutorialModule = "github.com/go-docker/go-docker"
+	// stopGrace is the docker stop grace period: a program that does not
+	// exit on SIGTERM within it is killed, and exits 137 instead of 0.
+	stopGrace = 2 * time.Second
+)
+
+var (
+	docker      = Docker{Bin: os.Getenv("DOCKER")}
+	imagePrefix = envOr("IMAGE_PREFIX", "go-docker-")
+	buildOnce   sync.Once
+	buildErr    error
+)
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// engine skips in -short mode and fails when no engine answers.
+func engine(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: needs a Docker engine; skipped with -short")
+	}
+	ctx := t.Context()
+	if err := docker.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func logDir(t *testing.T) string {
+	return filepath.Join(repoRoot(t), "out", "logs", "e2e")
+}
+
+// buildLadder builds every rung once from the repository, as go-docker-<rung>.
+func buildLadder(t *testing.T) {
+	t.Helper()
+	root := repoRoot(t)
+	buildOnce.Do(func() {
+		for _, r := range Rungs {
+			_, err := docker.Build(t.Context(), BuildOptions{
+				Dir: root, Dockerfile: r.Dockerfile, Tag: r.Image(imagePrefix),
+				LogFile: filepath.Join(root, "out", "logs", "e2e", "ladder-"+r.Name+".log"),
+			})
+			if err != nil {
+				buildErr = err
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+}
+
+// copyRepo copies the repository into a temporary folder for edits.
+func copyRepo(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "repo")
+	if err := CopyRepo(repoRoot(t), dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// editGreeting changes one line of dependencies/main.go, with a new value
+// every run, so no earlier build can have cached it.
+func editGreeting(t *testing.T, dir string) string {
+	t.Helper()
+	greeting := fmt.Sprintf("Hello, edit %d!", time.Now().UnixNano())
+	replaceInFile(t, filepath.Join(dir, "dependencies", "main.go"), `"Hello, Docker!"`, fmt.Sprintf("%q", greeting))
+	return greeting
+}
+
+func replaceInFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(b), old) != 1 {
+		t.Fatalf("%s: want exactly one %q to replace", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func removeImage(t *testing.T, ref string) {
+	t.Cleanup(func() { docker.Output(context.Background(), "image", "rm", "-f", ref) })
+}
+
+// start runs an image and waits until it answers /healthz.
+func start(t *testing.T, ctx context.Context, image string, flags ...string) *Container {
+	t.Helper()
+	c, err := docker.Run(ctx, image, flags...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove(context.Background()) })
+	readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := c.WaitReady(readyCtx); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestEveryRungBuildsRunsAndStopsGracefully(t *testing.T) {
+	ctx := engine(t)
+	buildLadder(t)
+	for _, r := range Rungs {
+		t.Run(r.Name, func(t *testing.T) {
+			c := start(t, ctx, r.Image(imagePrefix))
+			tests := []struct {
+				path       string
+				wantStatus int
+				wantBody   string
+			}{
+				{"/", 200, "Hello, Docker!"},
+				{"/healthz", 200, "ok"},
+				{"/no-such-page", 404, "not found"},
+			}
+			for _, tt := range tests {
+				status, body, err := c.Get(ctx, tt.path)
+				if err != nil {
+					t.Fatalf("GET %s: %v", tt.path, err)
+				}
+				if status != tt.wantStatus || !strings.Contains(body, tt.wantBody) {
+					t.Errorf("GET %s: got %d %q, want %d and a body containing %q", tt.path, status, body, tt.wantStatus, tt.wantBody)
+				}
+			}
+			// A program that ignores SIGTERM is killed after the grace
+			// period and exits 137; a graceful one exits 0 within it.
+			if err := c.Stop(ctx, stopGrace); err != nil {
+				t.Fatal(err)
+			}
+			code, err := c.Inspect(ctx, "{{.State.ExitCode}}")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code != "0" {
+				logs, _ := c.Logs(ctx)
+				t.Errorf("exit code after docker stop -t %d: got %s, want 0 (graceful shutdown on SIGTERM); logs: %s", int(stopGrace.Seconds()), code, logs)
+			}
+		})
+	}
+}
+
+func TestImageSizes(t *testing.T) {
+	ctx := engine(t)
+	buildLadder(t)
+	size := func(rung string) int64 {
+		img, err := docker.Inspect(ctx, imagePrefix+rung)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img.Size
+	}
+	if got := size("simple"); got <= 100e6 {
+		t.Errorf("simple: got %s, want over 100MB (it carries the Go toolchain)", HumanSize(got))
+	}
+	if got := size("multi-stage"); got >= 30e6 {
+		t.Errorf("multi-stage: got %s, want under 30MB", HumanSize(got))
+	}
+	if s, m := size("simple"), size("multi-stage"); m >= s {
+		t.Errorf("multi-stage (%s) is not smaller than simple (%s)", HumanSize(m), HumanSize(s))
+	}
+}
+
+func TestSourceEditReusesModuleDownload(t *testing.T) {
+	ctx := engine(t)
+	buildLadder(t)
+	dir := copyRepo(t)
+	greeting := editGreeting(t, dir)
+	for _, name := range []string{"dependencies", "buildkit", "final"} {
+		t.Run(name, func(t *testing.T) {
+			rungs, _ := FindRungs(name)
+			tag := imagePrefix + name + ":e2e-edit"
+			removeImage(t, tag)
+			res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: rungs[0].Dockerfile, Tag: tag,
+				LogFile: filepath.Join(logDir(t), "edit-"+name+".log")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			download, ok := res.Find("go mod download")
+			if !ok {
+				t.Fatalf("no go mod download step in the build log:\n%s", res.Log)
+			}
+			if !download.Cached {
+				t.Errorf("step %q: ran again, want CACHED after a source-only edit", download.Name)
+			}
+			build, ok := res.Find("go build")
+			if !ok {
+				t.Fatalf("no go build step in the build log:\n%s", res.Log)
+			}
+			if build.Cached {
+				t.Errorf("step %q: CACHED, want it to run after an edit", build.Name)
+			}
+			if name == "final" {
+				// go build -v prints each package it compiles: with GOCACHE
+				// in a cache mount that hit, only the edited one.
+				want := []string{tutorialModule + "/dependencies"}
+				if strings.Join(build.Output, "\n") != strings.Join(want, "\n") {
+					t.Errorf("packages compiled after a one-line edit: got %q, want %q", build.Output, want)
+				}
+			}
+			c := start(t, ctx, tag)
+			if _, body, err := c.Get(ctx, "/"); err != nil || !strings.Contains(body, greeting) {
+				t.Errorf("GET /: got %q, %v, want the edited greeting %q", body, err, greeting)
+			}
+		})
+	}
+}
+
+func TestDockerignoreKeepsContextSmall(t *testing.T) {
+	ctx := engine(t)
+	dir := copyRepo(t)
+	// A realistic tree: a .git folder and 50 MB of build output in out/.
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+		t.Fatalf("the repository copy has no .git: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out", "big.bin"), make([]byte, 50e6), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(name string) BuildResult {
+		t.Helper()
+		tag := imagePrefix + "final:e2e-context"
+		removeImage(t, tag)
+		res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Tag: tag,
+			LogFile: filepath.Join(logDir(t), "context-"+name+".log")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ContextBytes < 0 {
+			t.Fatalf("no context size in the build log:\n%s", res.Log)
+		}
+		return res
+	}
+	with := build("with-dockerignore")
+	if with.ContextBytes >= 100e3 {
+		t.Errorf("context with .dockerignore: got %s, want under 100kB", HumanSize(with.ContextBytes))
+	}
+	if err := os.Remove(filepath.Join(dir, ".dockerignore")); err != nil {
+		t.Fatal(err)
+	}
+	without := build("without-dockerignore")
+	if without.ContextBytes < 50e6 {
+		t.Errorf("context without .dockerignore: got %s, want over 50MB (out/ alone is 50MB): is the measurement real?", HumanSize(without.ContextBytes))
+	}
+}
+
+func TestMakeRunRejectsUnknownRung(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	cmd := exec.Command("make", "-s", "run", "RUNG=no-such-rung")
+	cmd.Dir = repoRoot(t)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("make run RUNG=no-such-rung: succeeded, want an error; output: %s", out)
+	}
+	first := strings.SplitN(string(out), "\n", 2)[0]
+	for _, want := range append([]string{"no-such-rung"}, RungNames()...) {
+		if !strings.Contains(first, want) {
+			t.Errorf("first line %q: want it to name %q", first, want)
+		}
+	}
+}
+
+// ---- The final rung as a production template ----
+
+func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
+	ctx := engine(t)
+	root := repoRoot(t)
+	// Through make, as the README shows it; a prefix of its own keeps the
+	// reader's go-docker-final untouched.
+	prefix := "go-docker-e2e-arm64-"
+	removeImage(t, prefix+"final")
+	cmd := exec.CommandContext(ctx, "make", "-s", "final", "PLATFORM=linux/arm64", "IMAGE_PREFIX="+prefix)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make final PLATFORM=linux/arm64: %v\n%s", err, out)
+	}
+	img, err := docker.Inspect(ctx, prefix+"final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Architecture != "arm64" {
+		t.Errorf("image architecture: got %q, want arm64", img.Architecture)
+	}
+	bin := exportBinary(t, ctx, "arm64", root, "linux/arm64", false)
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("binary machine: got %v, want EM_AARCH64", f.Machine)
+	}
+	// No emulation: the builder ran on this machine's platform and the
+	// build step cross-compiled (GOARCH=arm64 in its command line).
+	log, err := os.ReadFile(filepath.Join(root, "out", "logs", "build-final.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "GOARCH=arm64") {
+		t.Errorf("build log: want the go build step to show GOARCH=arm64 (cross-compiled on the build platform)")
+	}
+}
+
+// exportBinary builds the final rung's binary stage and returns its path.
+func exportBinary(t *testing.T, ctx context.Context, label, dir, platform string, noCache bool) string {
+	t.Helper()
+	out := t.TempDir()
+	_, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
+		Platform: platform, NoCache: noCache, Output: "type=local,dest=" + out,
+		LogFile: filepath.Join(logDir(t), "binary-"+label+".log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(out, "server")
+}
+
+func TestFinalImageIsOnlyTheBinaryRunningAsNonRoot(t *testing.T) {
+	ctx := engine(t)
+	buildLadder(t)
+	image := imagePrefix + "final"
+	img, err := docker.Inspect(ctx, image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Config.User != "65532:65532" {
+		t.Errorf("user: got %q, want 65532:65532", img.Config.User)
+	}
+	files := imageFiles(t, ctx, image)
+	want := []string{"etc/ssl/certs/ca-certificates.crt", "server"}
+	if strings.Join(files, ",") != strings.Join(want, ",") {
+		t.Errorf("files in the image: got %q, want %q", files, want)
+	}
+	// Size at the floor: the image is its binary and a CA bundle.
+	bin := exportBinary(t, ctx, "native", repoRoot(t), "", false)
+	st, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ratio := float64(img.Size) / float64(st.Size()); ratio > 1.05 {
+		t.Errorf("image %s is %.3f× its binary %s, want ≤ 1.05×", HumanSize(img.Size), ratio, HumanSize(st.Size()))
+	}
+	if img.Architecture == "amd64" && img.Size >= 9e6 {
+		t.Errorf("image size: got %s, want under 9MB", HumanSize(img.Size))
+	}
+	// No shell to exec into.
+	if out, err := docker.CombinedOutput(ctx, "run", "--rm", "--entrypoint", "/bin/sh", image, "-c", "true"); err == nil {
+		t.Errorf("docker run --entrypoint /bin/sh: succeeded, want no shell in the image: %s", out)
+	}
+	// Still serves with a read-only root filesystem and no capabilities.
+	c := start(t, ctx, image, "--read-only", "--cap-drop=ALL")
+	if status, _, err := c.Get(ctx, "/"); err != nil || status != 200 {
+		t.Errorf("GET / under --read-only --cap-drop=ALL: got %d, %v, want 200", status, err)
+	}
+	if out, err := docker.CombinedOutput(ctx, "exec", c.ID, "/server", "-healthcheck"); err != nil {
+		t.Errorf("docker exec /server -healthcheck under --read-only --cap-drop=ALL: %v %s", err, out)
+	}
+}
+
+// imageFiles lists the regular files in an image's layers, from docker save.
+func imageFiles(t *testing.T, ctx context.Context, image string) []string {
+	t.Helper()
+	tarPath := filepath.Join(t.TempDir(), "image.tar")
+	if _, err := docker.Output(ctx, "save", "-o", tarPath, image); err != nil {
+		t.Fatal(err)
+	}
+	layers := map[string][]byte{}
+	var manifest []struct{ Layers []string }
+	f, err := os.Open(tarPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Name == "manifest.json" {
+			if err := json.Unmarshal(b, &manifest); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			layers[h.Name] = b
+		}
+	}
+	if len(manifest) != 1 {
+		t.Fatalf("docker save manifest: got %d images, want 1", len(manifest))
+	}
+	var files []string
+	for _, l := range manifest[0].Layers {
+		lr := tar.NewReader(strings.NewReader(string(layers[l])))
+		for {
+			h, err := lr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Typeflag == tar.TypeReg {
+				files = append(files, strings.TrimPrefix(h.Name, "/"))
+			}
+		}
+	}
+	return files
+}
+
+func TestFinalHealthcheckVersionAndLabels(t *testing.T) {
+	ctx := engine(t)
+	version := fmt.Sprintf("v0.0.0-e2e.%d", time.Now().Unix())
+	tag := imagePrefix + "final:e2e-version"
+	removeImage(t, tag)
+	if _, err := docker.Build(ctx, BuildOptions{Dir: repoRoot(t), Dockerfile: "final.Dockerfile", Tag: tag,
+		BuildArgs: map[string]string{"VERSION": version}, LogFile: filepath.Join(logDir(t), "version.log")}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := docker.Inspect(ctx, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLabels := map[string]string{
+		"org.opencontainers.image.version":  version,
+		"org.opencontainers.image.licenses": "MIT",
+	}
+	for k, v := range wantLabels {
+		if img.Config.Labels[k] != v {
+			t.Errorf("label %s: got %q, want %q", k, img.Config.Labels[k], v)
+		}
+	}
+	for _, k := range []string{"org.opencontainers.image.source", "org.opencontainers.image.description"} {
+		if img.Config.Labels[k] == "" {
+			t.Errorf("label %s: missing", k)
+		}
+	}
+	if hc := img.Config.Healthcheck; hc == nil || strings.Join(hc.Test, " ") != "CMD /server -healthcheck" {
+		t.Errorf("healthcheck: got %+v, want CMD /server -healthcheck", hc)
+	}
+
+	c, err := docker.Run(ctx, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove(context.Background()) })
+	// Healthy within 15 s of start: on engines before 25.0 the first check
+	// runs one --interval after start.
+	deadline := time.Now().Add(15 * time.Second)
+	var health string
+	for time.Now().Before(deadline) {
+		health, err = c.Inspect(ctx, "{{.State.Health.Status}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if health == "healthy" {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if health != "healthy" {
+		logs, _ := c.Logs(ctx)
+		t.Errorf("health 15 s after start: got %q, want healthy; logs: %s", health, logs)
+	}
+	logs, err := c.Logs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`"version":"` + regexp.QuoteMeta(version) + `"`).MatchString(logs) {
+		t.Errorf("startup log: got %q, want a JSON field version=%q", logs, version)
+	}
+}
+
+func TestFinalBinaryIsReproducible(t *testing.T) {
+	ctx := engine(t)
+	first := exportBinary(t, ctx, "repro-1", repoRoot(t), "", true)
+	// The second build runs from another folder, with -a so that go build
+	// recompiles every package instead of reusing the GOCACHE mount.
+	dir := copyRepo(t)
+	replaceInFile(t, filepath.Join(dir, "final.Dockerfile"), "go build -v ", "go build -a -v ")
+	second := exportBinary(t, ctx, "repro-2", dir, "", true)
+	a, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) == 0 || string(a) != string(b) {
+		t.Errorf("two --no-cache builds gave different binaries (%d and %d bytes)", len(a), len(b))
+	}
+}
+
+func TestFinalTestStageRunsTheUnitTests(t *testing.T) {
+	ctx := engine(t)
+	res, err := docker.Build(ctx, BuildOptions{Dir: repoRoot(t), Dockerfile: "final.Dockerfile", Target: "test",
+		NoCache: true, LogFile: filepath.Join(logDir(t), "test-stage.log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, ok := res.Find("go test")
+	if !ok {
+		t.Fatalf("no go test step in the build log:\n%s", res.Log)
+	}
+	out := strings.Join(step.Output, "\n")
+	for _, pkg := range []string{"/simple", "/dependencies"} {
+		if !regexp.MustCompile(`(?m)^ok\s+` + regexp.QuoteMeta(tutorialModule+pkg) + `\s`).MatchString(out) {
+			t.Errorf("go test output: want an ok line for %s, got:\n%s", tutorialModule+pkg, out)
+		}
+	}
+	// And a failing test fails the build.
+	dir := copyRepo(t)
+	editGreeting(t, dir)
+	if _, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "test",
+		LogFile: filepath.Join(logDir(t), "test-stage-failing.log")}); err == nil {
+		t.Error("docker build --target test with a failing unit test: succeeded, want failure")
+	}
+}
+
+func TestDockerfilesPassBuildChecks(t *testing.T) {
+	ctx := engine(t)
+	for _, r := range Rungs {
+		t.Run(r.Name, func(t *testing.T) {
+			out, err := docker.CombinedOutput(ctx, "buildx", "build", "--check",
+				"--build-arg", "BUILDKIT_SYNTAX=docker/dockerfile:1", "-f", filepath.Join(repoRoot(t), r.Dockerfile), repoRoot(t))
+			if err != nil || !strings.Contains(out, "no warnings found") {
+				t.Errorf("build checks on %s: %v\n%s", r.Dockerfile, err, out)
+			}
+		})
+	}
+}

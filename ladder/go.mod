@@ -1,0 +1,3 @@
+module github.com/go-docker/go-docker/ladder
+
+go 1.26.0

@@ -1,0 +1,130 @@
+package ladder
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// A Step is one vertex of a BuildKit build, as its plain progress shows it
+// (docker build --progress=plain).
+type Step struct {
+	ID     int
+	Name   string   // e.g. "[build 2/4] RUN go mod download"
+	Cached bool     // the step printed CACHED
+	Done   bool     // the step printed DONE
+	Error  bool     // the step printed ERROR
+	Output []string // the step's own output lines, timestamps removed
+}
+
+// Progress is what a plain progress log says about a build.
+type Progress struct {
+	Steps []Step
+	// ContextBytes is the build context BuildKit transferred, as it
+	// reports it (rounded to its display precision). -1 if not reported.
+	ContextBytes int64
+}
+
+var (
+	stepLine     = regexp.MustCompile(`^#(\d+) (.*)$`)
+	outputLine   = regexp.MustCompile(`^\d+\.\d+ (.*)$`)
+	contextLine  = regexp.MustCompile(`^transferring context: ([\d.]+)([kMGT]?B)`)
+	stepStatuses = regexp.MustCompile(`^(DONE|CACHED|ERROR)\b`)
+)
+
+// ParseProgress reads the plain progress output of a BuildKit build.
+func ParseProgress(r io.Reader) (Progress, error) {
+	p := Progress{ContextBytes: -1}
+	byID := map[int]*Step{}
+	var order []int
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
+	for sc.Scan() {
+		m := stepLine.FindStringSubmatch(strings.TrimRight(sc.Text(), "\r"))
+		if m == nil {
+			continue
+		}
+		id, _ := strconv.Atoi(m[1])
+		rest := m[2]
+		st, seen := byID[id]
+		if !seen {
+			// The first line of a step is its name.
+			byID[id] = &Step{ID: id, Name: rest}
+			order = append(order, id)
+			continue
+		}
+		if rest == st.Name {
+			continue // BuildKit repeats a step's name when its output resumes
+		}
+		if s := stepStatuses.FindStringSubmatch(rest); s != nil {
+			switch s[1] {
+			case "DONE":
+				st.Done = true
+			case "CACHED":
+				st.Cached = true
+			case "ERROR":
+				st.Error = true
+			}
+			continue
+		}
+		if c := contextLine.FindStringSubmatch(rest); c != nil && strings.Contains(st.Name, "load build context") {
+			n, err := parseSize(c[1], c[2])
+			if err != nil {
+				return p, err
+			}
+			p.ContextBytes = n
+			continue
+		}
+		if o := outputLine.FindStringSubmatch(rest); o != nil {
+			st.Output = append(st.Output, o[1])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return p, err
+	}
+	sort.Ints(order)
+	for _, id := range order {
+		p.Steps = append(p.Steps, *byID[id])
+	}
+	return p, nil
+}
+
+// parseSize turns BuildKit's "33.99kB" into bytes (SI units, as it prints).
+func parseSize(num, unit string) (int64, error) {
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad size %q: %w", num+unit, err)
+	}
+	mult := map[string]float64{"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[unit]
+	return int64(f*mult + 0.5), nil
+}
+
+// Find returns the first step whose name contains substr.
+func (p Progress) Find(substr string) (Step, bool) {
+	for _, s := range p.Steps {
+		if strings.Contains(s.Name, substr) {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// Ran counts the steps that ran (not CACHED) among those named by a
+// Dockerfile instruction, i.e. excluding BuildKit's internal steps.
+func (p Progress) Ran() (ran, cached int) {
+	for _, s := range p.Steps {
+		if strings.HasPrefix(s.Name, "[internal]") || !strings.HasPrefix(s.Name, "[") {
+			continue
+		}
+		if s.Cached {
+			cached++
+		} else {
+			ran++
+		}
+	}
+	return ran, cached
+}
