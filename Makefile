@@ -109,6 +109,17 @@ run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=fin
 	@echo "serving $(IMAGE_PREFIX)$(RUNG) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
 	$(DOCKER) run --rm -p $(PORT):8080 $(IMAGE_PREFIX)$(RUNG)
 
+##@ Measuring
+
+.PHONY: compare
+compare: setup ## Measure every rung against the native go build floor: out/compare.{json,md,svg}. RUNS=1 for a quick look.
+	cd ladder && go run ./cmd/compare -repo .. -runs $(RUNS) -rungs '$(RUNGS)' -docker $(DOCKER) \
+		-go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+
+.PHONY: readme-results
+readme-results: ## Copy the last make compare results into README.md (Results) and docs/compare.svg.
+	cd ladder && go run ./cmd/compare -repo .. -update-readme
+
 ##@ Development
 
 .PHONY: test

@@ -1,0 +1,136 @@
+// Command compare measures every rung of the ladder side by side (image
+// size, cold, no-op, edit and dependency-change builds, build context) and
+// the native `go build` floor, and writes out/compare.json, out/compare.md
+// and out/compare.svg. `make compare` runs it; see README.md, "Results".
+//
+//	go run ./cmd/compare -runs 3 -rungs simple,final
+//	go run ./cmd/compare -update-readme   # copy the last results into README.md
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/go-docker/go-docker/ladder"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+}
+
+// usageError marks bad input: exit code 2.
+type usageError struct{ error }
+
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	err := compare(ctx, args, stderr)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintln(stderr, "compare:", err)
+		var u usageError
+		if errors.As(err, &u) {
+			return 2
+		}
+		return 1
+	}
+}
+
+func compare(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	runs := fs.Int("runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", ladder.MaxRuns))
+	rungs := fs.String("rungs", "", "comma-separated rungs to measure (default: all): "+fmt.Sprint(ladder.RungNames()))
+	repo := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
+	out := fs.String("out", "", "output folder (default: out/ in the repository)")
+	dockerBin := fs.String("docker", "docker", "the docker CLI")
+	goVersion := fs.String("go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
+	alpineVersion := fs.String("alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
+	updateReadme := fs.Bool("update-readme", false, "copy the last out/compare.md and out/compare.svg into README.md and docs/; measure nothing")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return err
+		}
+		return usageError{fmt.Errorf("%v (see go run ./cmd/compare -h)", err)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q: flags only (see go run ./cmd/compare -h)", fs.Arg(0))}
+	}
+	root, err := ladder.RepoRoot(*repo)
+	if err != nil {
+		return usageError{err}
+	}
+	if *out == "" {
+		*out = filepath.Join(root, "out")
+	}
+	if *updateReadme {
+		return ladder.UpdateReadme(root, *out)
+	}
+
+	selected, err := ladder.FindRungs(*rungs)
+	if err != nil {
+		return usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
+	}
+	cfg := ladder.Config{
+		Repo: root, Out: *out, Rungs: selected, Runs: *runs,
+		Docker: ladder.Docker{Bin: *dockerBin}, GoVersion: *goVersion, AlpineVersion: *alpineVersion,
+		Progress: stderr,
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	if err := cfg.Docker.Ping(ctx); err != nil {
+		return err
+	}
+
+	// From here on, results of an earlier run would be mistaken for this
+	// one's if this one fails: remove them first, write the new ones last.
+	files := map[string]string{"json": "compare.json", "md": "compare.md", "svg": "compare.svg"}
+	for _, f := range files {
+		if err := os.Remove(filepath.Join(*out, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	rep, err := ladder.Measure(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	svg, err := rep.Chart()
+	if err != nil {
+		return fmt.Errorf("drawing the chart: %w", err)
+	}
+	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(rep.Markdown()), "svg": svg}
+	// Write all three under temporary names, then rename: a failure leaves
+	// nothing that looks complete.
+	for k, f := range files {
+		if err := os.WriteFile(filepath.Join(*out, f+".tmp"), contents[k], 0o644); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(*out, f+".tmp"), filepath.Join(*out, f)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "compare: wrote %s, %s and %s (build logs in %s)\n",
+		filepath.Join(*out, files["json"]), filepath.Join(*out, files["md"]), filepath.Join(*out, files["svg"]), filepath.Join(*out, "logs"))
+	return nil
+}

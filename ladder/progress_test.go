@@ -1,0 +1,173 @@
+package ladder
+
+import (
+	"strings"
+	"testing"
+)
+
+// A trimmed real log of the final rung after a one-line edit.
+const editLog = `#0 building with "default" instance using docker driver
+
+#1 [internal] load build definition from final.Dockerfile
+#1 transferring dockerfile: 4.02kB done
+#1 DONE 0.0s
+
+#9 [internal] load build context
+#9 transferring context: 33.99kB done
+#9 DONE 0.0s
+
+#10 [base 2/3] WORKDIR /src
+#10 CACHED
+
+#11 [base 3/3] RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod     go mod download
+#11 CACHED
+
+#12 [build 1/1] RUN --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build     go build -v ./dependencies
+#12 0.310 github.com/go-docker/go-docker/dependencies
+#12 DONE 0.7s
+
+#14 [runtime 2/2] COPY --from=build /out/server /server
+#14 DONE 0.0s
+`
+
+func TestParseProgress(t *testing.T) {
+	p, err := ParseProgress(strings.NewReader(editLog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContextBytes != 33990 {
+		t.Errorf("context bytes: got %d, want 33990", p.ContextBytes)
+	}
+	tests := []struct {
+		name       string
+		find       string
+		wantCached bool
+		wantOutput []string
+	}{
+		{"cached download", "go mod download", true, nil},
+		{"rebuilt package", "go build", false, []string{"github.com/go-docker/go-docker/dependencies"}},
+		{"copied binary", "COPY --from=build", false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, ok := p.Find(tt.find)
+			if !ok {
+				t.Fatalf("no step containing %q", tt.find)
+			}
+			if s.Cached != tt.wantCached {
+				t.Errorf("cached: got %v, want %v", s.Cached, tt.wantCached)
+			}
+			if strings.Join(s.Output, "|") != strings.Join(tt.wantOutput, "|") {
+				t.Errorf("output: got %q, want %q", s.Output, tt.wantOutput)
+			}
+		})
+	}
+	if ran, cached := p.Ran(); ran != 2 || cached != 2 {
+		t.Errorf("ran/cached: got %d/%d, want 2/2", ran, cached)
+	}
+}
+
+func TestParseProgressInterleaved(t *testing.T) {
+	// BuildKit repeats a step's name when its output resumes after another
+	// step's, and reports a long context transfer several times.
+	log := `#5 [internal] load build context
+#5 transferring context: 1.05MB 0.5s
+#6 [build 1/2] RUN go mod download
+#6 0.101 go: downloading github.com/gin-gonic/gin v1.12.0
+#5 transferring context: 52.43MB 1.0s done
+#5 DONE 1.0s
+#6 [build 1/2] RUN go mod download
+#6 3.002 go: downloading github.com/sirupsen/logrus v1.10.2
+#6 ERROR: process "/bin/sh -c go mod download" did not complete successfully
+`
+	p, err := ParseProgress(strings.NewReader(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContextBytes != 52430000 {
+		t.Errorf("context bytes: got %d, want the last report, 52430000", p.ContextBytes)
+	}
+	if len(p.Steps) != 2 {
+		t.Fatalf("steps: got %d, want 2", len(p.Steps))
+	}
+	s := p.Steps[1]
+	if len(s.Output) != 2 || !s.Error || s.Done {
+		t.Errorf("step 6: got %+v, want 2 output lines, ERROR, not DONE", s)
+	}
+}
+
+func TestParseProgressWithoutContext(t *testing.T) {
+	p, err := ParseProgress(strings.NewReader("#1 [internal] load build definition\n#1 DONE 0.0s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContextBytes != -1 {
+		t.Errorf("context bytes: got %d, want -1 (not reported)", p.ContextBytes)
+	}
+}
+
+func TestParseInspect(t *testing.T) {
+	data := `[{"Id":"sha256:abc","Size":8481391,"Architecture":"arm64","Os":"linux",
+	  "Config":{"User":"65532:65532","Labels":{"io.github.go-docker.stand-in":"true"},
+	  "Healthcheck":{"Test":["CMD","/server","-healthcheck"],"Interval":10000000000}},
+	  "RootFS":{"Type":"layers","Layers":["sha256:1","sha256:2"]}}]`
+	imgs, err := ParseInspect([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imgs) != 1 {
+		t.Fatalf("images: got %d, want 1", len(imgs))
+	}
+	img := imgs[0]
+	if img.Size != 8481391 || img.Layers != 2 || img.Architecture != "arm64" || img.Config.User != "65532:65532" {
+		t.Errorf("image: got %+v", img)
+	}
+	if img.Config.Labels[StandInLabel] != "true" {
+		t.Errorf("stand-in label: got %q, want true", img.Config.Labels[StandInLabel])
+	}
+	if img.Config.Healthcheck == nil || img.Config.Healthcheck.Interval.Seconds() != 10 {
+		t.Errorf("healthcheck: got %+v, want a 10 s interval", img.Config.Healthcheck)
+	}
+	if _, err := ParseInspect([]byte("not json")); err == nil {
+		t.Error("ParseInspect(not json): got nil error, want one")
+	}
+}
+
+func TestParseLargestLayer(t *testing.T) {
+	got, err := ParseLargestLayer("0\n8261794\n219427\n0\n")
+	if err != nil || got != 8261794 {
+		t.Errorf("got %d, %v, want 8261794, nil", got, err)
+	}
+	if _, err := ParseLargestLayer("8.26MB\n"); err == nil {
+		t.Error("human-readable size: got nil error, want one")
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	tests := []struct {
+		in   int64
+		want string
+	}{
+		{0, "0B"}, {999, "999B"}, {33990, "34kB"}, {8481391, "8.48MB"}, {330_123_456, "330MB"}, {2_200_000, "2.2MB"},
+	}
+	for _, tt := range tests {
+		if got := HumanSize(tt.in); got != tt.want {
+			t.Errorf("HumanSize(%d): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFindRungs(t *testing.T) {
+	all, err := FindRungs("")
+	if err != nil || len(all) != 5 {
+		t.Fatalf("FindRungs(\"\"): got %d rungs, %v, want 5", len(all), err)
+	}
+	two, err := FindRungs("simple, final")
+	if err != nil || len(two) != 2 || two[1].Dockerfile != "final.Dockerfile" {
+		t.Errorf("FindRungs(simple, final): got %+v, %v", two, err)
+	}
+	_, err = FindRungs("simple,nope")
+	if err == nil || !strings.Contains(err.Error(), `unknown rung "nope"`) || !strings.Contains(err.Error(), "multi-stage") {
+		t.Errorf("FindRungs(nope): got %v, want an error naming it and listing the rungs", err)
+	}
+}
