@@ -113,12 +113,19 @@ run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=fin
 
 .PHONY: compare
 compare: setup ## Measure every rung against the native go build floor: out/compare.{json,md,svg}. RUNS=1 for a quick look.
-	cd ladder && go run ./cmd/compare -repo .. -runs $(RUNS) -rungs '$(RUNGS)' -docker $(DOCKER) \
+	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
+	out/bin/compare -repo . -runs $(RUNS) -rungs '$(RUNGS)' -docker $(DOCKER) \
 		-go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 
 .PHONY: readme-results
-readme-results: ## Copy the last make compare results into README.md (Results) and docs/compare.svg.
-	cd ladder && go run ./cmd/compare -repo .. -update-readme
+readme-results: ## Copy the last make compare results into README.md (Results, figures) and docs/compare.svg.
+	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
+	out/bin/compare -repo . -update-readme
+
+.PHONY: readme
+readme: ## readme-results, and rerun every transcript in README.md (builds images; takes a while).
+	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
+	out/bin/compare -repo . -update-readme -transcripts
 
 ##@ Development
 

@@ -1,25 +1,40 @@
 package ladder
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
-// The README's results block sits between these markers; UpdateReadme
-// rewrites what is between them.
+// README.md's generated parts sit between markers; UpdateReadme rewrites
+// what is between them, so no figure in README.md is typed by hand.
 const (
-	ResultsBegin = "<!-- results:begin (make readme-results writes this block) -->"
+	// The table and chart of `make compare`.
+	ResultsBegin = "<!-- results:begin (make readme writes this block) -->"
 	ResultsEnd   = "<!-- results:end -->"
 	// ChartPath is where the chart is kept for README.md.
 	ChartPath = "docs/compare.svg"
 )
 
-// UpdateReadme copies out/compare.md and out/compare.svg into README.md and
-// docs/compare.svg.
-func UpdateReadme(root, out string) error {
+var (
+	// <!-- numbers:final -->...<!-- /numbers -->: one rung's figures.
+	numbersBlock = regexp.MustCompile(`(?s)(<!-- numbers:([a-z-]+) -->)(.*?)(<!-- /numbers -->)`)
+	// <!-- transcript: make simple ;; docker images go-docker-simple -->
+	// followed by a console code block: the real output of the commands.
+	transcriptBlock = regexp.MustCompile("(?s)(<!-- transcript: (.*?) -->\n)```console\n.*?```\n")
+)
+
+// UpdateReadme rewrites README.md's generated parts: the results block and
+// the per-rung figures from out/compare.{md,svg,json}, and, when
+// transcripts is set, every transcript, by running its commands in root.
+func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error {
 	md, err := os.ReadFile(filepath.Join(out, "compare.md"))
 	if errors.Is(err, os.ErrNotExist) {
 		return errors.New("no out/compare.md: run make compare first")
@@ -30,14 +45,30 @@ func UpdateReadme(root, out string) error {
 	if err != nil {
 		return fmt.Errorf("no out/compare.svg: run make compare first (%w)", err)
 	}
+	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err != nil {
+		return fmt.Errorf("no out/compare.json: run make compare first (%w)", err)
+	}
+	var rep Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		return fmt.Errorf("out/compare.json: %w", err)
+	}
 	readmePath := filepath.Join(root, "README.md")
 	readme, err := os.ReadFile(readmePath)
 	if err != nil {
 		return err
 	}
-	updated, err := ReplaceResults(string(readme), string(md)+"\n![Image size and edit-rebuild time per rung]("+ChartPath+")\n")
+	s, err := ReplaceResults(string(readme), string(md)+"\n![Image size and edit-rebuild time per rung]("+ChartPath+")\n")
 	if err != nil {
 		return err
+	}
+	if s, err = ReplaceNumbers(s, rep); err != nil {
+		return err
+	}
+	if transcripts {
+		if s, err = ReplaceTranscripts(ctx, s, root); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(root, filepath.Dir(ChartPath)), 0o755); err != nil {
 		return err
@@ -45,7 +76,7 @@ func UpdateReadme(root, out string) error {
 	if err := os.WriteFile(filepath.Join(root, ChartPath), svg, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(readmePath, []byte(updated), 0o644)
+	return os.WriteFile(readmePath, []byte(s), 0o644)
 }
 
 // ReplaceResults puts block between the results markers of readme.
@@ -56,4 +87,82 @@ func ReplaceResults(readme, block string) (string, error) {
 		return "", fmt.Errorf("README.md has no results block: want the lines %q and %q", ResultsBegin, ResultsEnd)
 	}
 	return readme[:i+len(ResultsBegin)] + "\n" + block + readme[j:], nil
+}
+
+// ReplaceNumbers fills every numbers block with the named rung's figures.
+func ReplaceNumbers(readme string, rep Report) (string, error) {
+	var missing []string
+	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
+		g := numbersBlock.FindStringSubmatch(m)
+		text, ok := rep.RungSentence(g[2])
+		if !ok {
+			missing = append(missing, g[2])
+			return m
+		}
+		return g[1] + text + g[4]
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("out/compare.json has no rung %s: run make compare with all rungs", strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+// RungSentence states one rung's measured figures, compared with the rung
+// before it in the report.
+func (r Report) RungSentence(name string) (string, bool) {
+	for i, g := range r.Rungs {
+		if g.Name != name {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Measured by `make compare`: image %s", HumanSize(g.SizeBytes))
+		if i > 0 {
+			p := r.Rungs[i-1]
+			fmt.Fprintf(&b, " (%s had %s)", p.Name, HumanSize(p.SizeBytes))
+		}
+		fmt.Fprintf(&b, "; cold build %s, rebuild after a one-line edit %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
+		if i > 0 {
+			p := r.Rungs[i-1]
+			fmt.Fprintf(&b, " (%s: %s)", p.Name, secs(p.BuildS.Edit))
+		}
+		fmt.Fprintf(&b, ", after a dependency change %s", secs(g.BuildS.Dep))
+		if n, ok := r.Native[g.Program]; ok {
+			fmt.Fprintf(&b, "; native `go build` after the same edit: %s", secs(n.Edit))
+		}
+		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", HumanSize(g.ContextBytes.WithDockerignore), HumanSize(g.ContextBytes.WithoutDockerignore))
+		return b.String(), true
+	}
+	return "", false
+}
+
+// ReplaceTranscripts runs the commands of every transcript block (separated
+// by ";;") with bash in dir and writes what they printed, after a $ prompt.
+func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error) {
+	var firstErr error
+	out := transcriptBlock.ReplaceAllStringFunc(readme, func(m string) string {
+		if firstErr != nil {
+			return m
+		}
+		g := transcriptBlock.FindStringSubmatch(m)
+		var b strings.Builder
+		b.WriteString(g[1] + "```console\n")
+		for _, c := range strings.Split(g[2], ";;") {
+			c = strings.TrimSpace(c)
+			cmd := exec.CommandContext(ctx, "bash", "-c", c)
+			cmd.Dir = dir
+			var buf bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &buf, &buf
+			err := cmd.Run()
+			// A transcript may show a command that fails on purpose: it
+			// says so with a trailing "# fails".
+			if err != nil && !strings.HasSuffix(c, "# fails") {
+				firstErr = fmt.Errorf("transcript command %q: %v: %s", c, err, lastLine(buf.String()))
+				return m
+			}
+			fmt.Fprintf(&b, "$ %s\n%s", strings.TrimSpace(strings.TrimSuffix(c, "# fails")), buf.String())
+		}
+		b.WriteString("```\n")
+		return b.String()
+	})
+	return out, firstErr
 }

@@ -4,7 +4,7 @@
 // and out/compare.svg. `make compare` runs it; see README.md, "Results".
 //
 //	go run ./cmd/compare -runs 3 -rungs simple,final
-//	go run ./cmd/compare -update-readme   # copy the last results into README.md
+//	go run ./cmd/compare -update-readme -transcripts  # regenerate README.md's figures
 package main
 
 import (
@@ -58,7 +58,8 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	dockerBin := fs.String("docker", "docker", "the docker CLI")
 	goVersion := fs.String("go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
 	alpineVersion := fs.String("alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
-	updateReadme := fs.Bool("update-readme", false, "copy the last out/compare.md and out/compare.svg into README.md and docs/; measure nothing")
+	updateReadme := fs.Bool("update-readme", false, "rewrite README.md's generated parts from the last out/compare.* (and docs/compare.svg); measure nothing")
+	transcripts := fs.Bool("transcripts", false, "with -update-readme: also rerun the commands of README.md's transcripts")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -78,7 +79,7 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 		*out = filepath.Join(root, "out")
 	}
 	if *updateReadme {
-		return ladder.UpdateReadme(root, *out)
+		return ladder.UpdateReadme(ctx, root, *out, *transcripts)
 	}
 
 	selected, err := ladder.FindRungs(*rungs)
