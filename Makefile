@@ -25,6 +25,8 @@ PORT           ?= 8080
 RUNS           ?= 3
 RUNGS          ?=
 
+ACTIONLINT_VERSION := v1.7.12
+
 RUNG_NAMES := simple multi-stage dependencies buildkit final
 dockerfile_simple       := dockerfiles/simple.Dockerfile
 dockerfile_multi-stage  := dockerfiles/multi-stage.Dockerfile
@@ -127,6 +129,15 @@ readme: ## readme-results, and rerun every transcript in README.md (builds image
 	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
 	out/bin/compare -repo . -update-readme -transcripts
 
+.PHONY: cache-demo
+cache-demo: setup setup-registry ## Rebuild the final rung on an empty builder from a local registry's layer cache: out/cache-demo.json.
+	@cd ladder && go build -o ../out/bin/cache-demo ./cmd/cache-demo
+	out/bin/cache-demo -repo . -docker $(DOCKER)
+
+.PHONY: setup-registry
+setup-registry: ## Make sure a local registry (docker-registry) can be started, for cache-demo and test.
+	@scripts/ensure-docker.sh registry
+
 ##@ Development
 
 .PHONY: test
@@ -138,7 +149,7 @@ test-unit: ## The programs' unit tests (no Docker needed).
 	cd ladder && go test -short ./...
 
 .PHONY: test-e2e
-test-e2e: setup ## End-to-end: build every rung, run it, probe it over HTTP, check the caches.
+test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches.
 	cd ladder && go test -count=1 -timeout 60m ./...
 
 .PHONY: lint
@@ -147,6 +158,8 @@ lint: setup ## gofmt, go vet, and BuildKit's build checks on every Dockerfile.
 	@out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
 	cd ladder && go vet ./...
+	@GOBIN=$(CURDIR)/out/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	out/bin/actionlint
 	@for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
 		echo "build checks: $$f"; \
 		$(DOCKER) build --check --build-arg BUILDKIT_SYNTAX=docker/dockerfile:1 -f $$f . >out/logs/check.log 2>&1 \

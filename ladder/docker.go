@@ -67,6 +67,7 @@ type BuildOptions struct {
 	NoCache    bool
 	BuildArgs  map[string]string
 	Output     string // --output value; empty: load into the engine
+	CacheFrom  string // --cache-from image reference
 	LogFile    string // where the full progress log goes; empty: nowhere
 }
 
@@ -96,6 +97,9 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 	}
 	for _, k := range sortedKeys(o.BuildArgs) {
 		args = append(args, "--build-arg", k+"="+o.BuildArgs[k])
+	}
+	if o.CacheFrom != "" {
+		args = append(args, "--cache-from", o.CacheFrom)
 	}
 	if o.Output != "" {
 		args = append(args, "--output", o.Output)

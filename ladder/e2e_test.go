@@ -590,3 +590,104 @@ func TestDockerfilesPassBuildChecks(t *testing.T) {
 		})
 	}
 }
+
+// ---- Beyond one machine ----
+
+func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
+	ctx := engine(t)
+	demo, err := RunCacheDemo(ctx, docker, repoRoot(t), logDir(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// On an empty builder, --cache-from the registry answered every
+	// instruction: all steps CACHED, nothing ran.
+	if demo.RegistryWarmSteps.Ran != 0 || demo.RegistryWarmSteps.Cached == 0 {
+		t.Errorf("registry-warm build: %d steps ran and %d were CACHED, want 0 ran and some CACHED", demo.RegistryWarmSteps.Ran, demo.RegistryWarmSteps.Cached)
+	}
+	// What did not travel: the cache mounts. After an edit on an empty
+	// builder, go build compiled gin and the rest again.
+	if demo.PackagesCompiledAfterEdit < 10 {
+		t.Errorf("packages compiled after an edit on an empty builder: got %d, want all of them (the GOCACHE mount does not travel)", demo.PackagesCompiledAfterEdit)
+	}
+}
+
+// ---- make compare ----
+
+// runCompare runs the measuring tool as make compare does, and returns its
+// exit error and stderr.
+func runCompare(t *testing.T, ctx context.Context, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "go", append([]string{"run", "./cmd/compare"}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	return stderr.String(), err
+}
+
+func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
+	ctx := engine(t)
+	out := t.TempDir()
+	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final"); err != nil {
+		t.Fatalf("compare: %v\n%s", err, stderr)
+	}
+	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
+		t.Errorf("compare.json does not match compare.schema.json: %v", err)
+	}
+	var rep Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rungs) != 2 || rep.Rungs[0].Name != "multi-stage" || rep.Rungs[1].Name != "final" {
+		t.Fatalf("rungs: got %+v, want multi-stage and final", rep.Rungs)
+	}
+	final := rep.Rungs[1]
+	if final.ColdCheck.GinCompiled == nil || !*final.ColdCheck.GinCompiled || !final.ColdCheck.ModulesDownloaded {
+		t.Errorf("final cold check: got %+v, want modules downloaded and gin compiled", final.ColdCheck)
+	}
+	if final.ContextBytes.WithoutDockerignore <= final.ContextBytes.WithDockerignore {
+		t.Errorf("context bytes: got %+v, want more without .dockerignore", final.ContextBytes)
+	}
+	for _, f := range []string{"compare.md", "compare.svg"} {
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %v (%d bytes)", f, err, len(b))
+		}
+	}
+	// The tool cleans up after itself: no compare-tagged images remain.
+	if out, _ := docker.Output(ctx, "images", "-q", "--filter", "reference=go-docker-*:compare-*"); strings.TrimSpace(out) != "" {
+		t.Errorf("images left behind by compare: %s", out)
+	}
+}
+
+func TestCompareFailingBuildKeepsItsLogAndLeavesNoReport(t *testing.T) {
+	ctx := engine(t)
+	dir := copyRepo(t)
+	replaceInFile(t, filepath.Join(dir, "final.Dockerfile"), "go build -v ", "go build -no-such-flag ")
+	out := t.TempDir()
+	stderr, err := runCompare(t, ctx, "-repo", dir, "-out", out, "-runs", "1", "-rungs", "final")
+	if err == nil {
+		t.Fatalf("compare with a broken Dockerfile: succeeded, want failure\n%s", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	// go run adds its own "exit status 1" line after the tool's.
+	if strings.HasPrefix(last, "exit status") && len(lines) > 1 {
+		last = lines[len(lines)-2]
+	}
+	log := filepath.Join(out, "logs", "final-cold-1.log")
+	if !strings.HasPrefix(last, "compare: ") || !strings.Contains(last, log) {
+		t.Errorf("last line: got %q, want a compare: error naming %s", last, log)
+	}
+	if b, err := os.ReadFile(log); err != nil || !strings.Contains(string(b), "no-such-flag") {
+		t.Errorf("build log %s: %v; want the failed build's output kept", log, err)
+	}
+	for _, f := range []string{"compare.json", "compare.md", "compare.svg"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+			t.Errorf("%s exists after a failed run, want none", f)
+		}
+	}
+}

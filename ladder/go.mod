@@ -2,7 +2,10 @@ module github.com/go-docker/go-docker/ladder
 
 go 1.26.0
 
-require gonum.org/v1/plot v0.17.0
+require (
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	gonum.org/v1/plot v0.17.0
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect

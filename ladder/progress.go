@@ -114,10 +114,11 @@ func (p Progress) Find(substr string) (Step, bool) {
 }
 
 // Ran counts the steps that ran (not CACHED) among those named by a
-// Dockerfile instruction, i.e. excluding BuildKit's internal steps.
+// Dockerfile instruction, leaving out BuildKit's internal steps and FROM,
+// which resolves an image rather than running.
 func (p Progress) Ran() (ran, cached int) {
 	for _, s := range p.Steps {
-		if strings.HasPrefix(s.Name, "[internal]") || !strings.HasPrefix(s.Name, "[") {
+		if strings.HasPrefix(s.Name, "[internal]") || !strings.HasPrefix(s.Name, "[") || strings.Contains(s.Name, "] FROM ") {
 			continue
 		}
 		if s.Cached {

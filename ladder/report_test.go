@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,25 @@ func TestParseBuildKitVersion(t *testing.T) {
 	}
 	if got := ParseBuildKitVersion("nothing"); got != "unknown" {
 		t.Errorf("got %q, want unknown", got)
+	}
+}
+
+func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
+	rep := sampleReport(true)
+	for i := range rep.Rungs {
+		rep.Rungs[i].Image = "go-docker-" + rep.Rungs[i].Name
+		rep.Rungs[i].LargestLayerBytes = 1
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validateSchema("compare.schema.json", js); err != nil {
+		t.Errorf("a complete report: %v", err)
+	}
+	rep.Rungs[0].Name = "no-such-rung"
+	js, _ = json.Marshal(rep)
+	if err := validateSchema("compare.schema.json", js); err == nil {
+		t.Error("a report with an unknown rung: got nil error, want one")
 	}
 }

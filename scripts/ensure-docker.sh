@@ -14,7 +14,11 @@
 #      with the LABEL io.github.go-docker.stand-in=true.
 # It never replaces an image that exists or can be pulled.
 #
-# Usage: scripts/ensure-docker.sh
+# With the argument "registry" it instead makes sure a local OCI registry
+# can be started (Debian's docker-registry package, the CNCF Distribution
+# registry), for make cache-demo and the end-to-end tests.
+#
+# Usage: scripts/ensure-docker.sh [registry]
 # Environment: DOCKER (default docker), GO_VERSION (default 1.26),
 #              ALPINE_VERSION (default 3.23)
 set -euo pipefail
@@ -185,8 +189,34 @@ ensure_golang() {
 	say "built stand-in $image (this machine's Go $have; no registry answered)"
 }
 
-ensure_engine
-ensure_buildx
-ensure_frontend
-ensure_alpine
-ensure_golang
+# A registry binary for make cache-demo: started and stopped by the demo.
+ensure_registry() {
+	command -v docker-registry >/dev/null 2>&1 && return 0
+	if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+		die "docker-registry is not installed: install the CNCF Distribution registry as docker-registry (Debian/Ubuntu: apt-get install docker-registry) and retry"
+	fi
+	say "installing a local registry (Debian package docker-registry)"
+	export DEBIAN_FRONTEND=noninteractive
+	{ apt-get install -y -qq docker-registry >"$work/registry.log" 2>&1 ||
+		{ apt-get update -qq >>"$work/registry.log" 2>&1 && apt-get install -y -qq docker-registry >>"$work/registry.log" 2>&1; }; } ||
+		die "could not install docker-registry ($(tail -n1 "$work/registry.log")); install it and retry"
+	# The package may start its own service on :5000; the demo runs its own
+	# on a free loopback port, so stop that one if it started.
+	if command -v service >/dev/null 2>&1; then service docker-registry stop >/dev/null 2>&1 || true; fi
+}
+
+case "${1:-}" in
+"")
+	ensure_engine
+	ensure_buildx
+	ensure_frontend
+	ensure_alpine
+	ensure_golang
+	;;
+registry)
+	ensure_registry
+	;;
+*)
+	die "unknown argument '$1': use no argument, or 'registry'"
+	;;
+esac

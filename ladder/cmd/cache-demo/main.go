@@ -1,0 +1,76 @@
+// Command cache-demo shows how far the final rung's caches travel: it
+// starts a local registry, builds the final rung cold with an inline layer
+// cache, pushes it, empties its own images and build cache (an empty CI
+// runner), and rebuilds from the registry. It writes out/cache-demo.json.
+// `make cache-demo` runs it; see README.md, "On CI".
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/go-docker/go-docker/ladder"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cache-demo", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	repo := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
+	out := fs.String("out", "", "output folder (default: out/ in the repository)")
+	dockerBin := fs.String("docker", "docker", "the docker CLI")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "cache-demo: %v (see go run ./cmd/cache-demo -h)\n", err)
+		return 2
+	}
+	root, err := ladder.RepoRoot(*repo)
+	if err != nil {
+		fmt.Fprintln(stderr, "cache-demo:", err)
+		return 2
+	}
+	if *out == "" {
+		*out = filepath.Join(root, "out")
+	}
+	result := filepath.Join(*out, "cache-demo.json")
+	if err := os.Remove(result); err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stderr, "cache-demo:", err)
+		return 1
+	}
+	demo, err := ladder.RunCacheDemo(ctx, ladder.Docker{Bin: *dockerBin}, root, filepath.Join(*out, "logs"), stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "cache-demo:", err)
+		return 1
+	}
+	js, err := json.MarshalIndent(demo, "", "  ")
+	if err == nil {
+		err = os.WriteFile(result+".tmp", append(js, '\n'), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(result+".tmp", result)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "cache-demo:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "cache-demo: cold %.1f s, registry-warm %.1f s, local-warm %.1f s, edit on an empty builder %.1f s; wrote %s\n",
+		demo.ColdS, demo.RegistryWarmS, demo.LocalWarmS, demo.EditRegistryWarmS, result)
+	return 0
+}

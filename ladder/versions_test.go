@@ -1,0 +1,55 @@
+package ladder
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// The base-image versions are written in several places: each Dockerfile's
+// ARG defaults, the Makefile, scripts/ensure-docker.sh, and the plain FROM
+// lines Dependabot reads. They must agree.
+func TestBaseImageVersionsAgree(t *testing.T) {
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(rel string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	deps := read(".github/base-images/Dockerfile")
+	want := map[string]string{
+		"GO_VERSION":     regexp.MustCompile(`(?m)^FROM golang:(\S+)-alpine$`).FindStringSubmatch(deps)[1],
+		"ALPINE_VERSION": regexp.MustCompile(`(?m)^FROM alpine:(\S+)$`).FindStringSubmatch(deps)[1],
+	}
+	sources := map[string]*regexp.Regexp{
+		"Makefile":                   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)\s*\?=\s*(\S+)$`),
+		"scripts/ensure-docker.sh":   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
+		"ladder/cmd/compare/main.go": regexp.MustCompile(`"(go-version|alpine-version)", "([^"]+)"`),
+	}
+	for _, r := range Rungs {
+		sources[r.Dockerfile] = regexp.MustCompile(`(?m)^ARG (GO_VERSION|ALPINE_VERSION)=(\S+)$`)
+	}
+	names := map[string]string{"go-version": "GO_VERSION", "alpine-version": "ALPINE_VERSION"}
+	for file, re := range sources {
+		matches := re.FindAllStringSubmatch(read(file), -1)
+		if len(matches) == 0 {
+			t.Errorf("%s: no version found", file)
+		}
+		for _, m := range matches {
+			name := m[1]
+			if n, ok := names[name]; ok {
+				name = n
+			}
+			if m[2] != want[name] {
+				t.Errorf("%s: %s=%s, but .github/base-images/Dockerfile says %s", file, name, m[2], want[name])
+			}
+		}
+	}
+}
