@@ -160,16 +160,9 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	cleanup := func() error {
 		c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
+		// Either image may not exist yet; rm -f reports that, harmlessly.
 		d.Output(c, "image", "rm", "-f", ref, local)
-		after, err := cacheRecordIDs(c, d)
-		if err != nil {
-			return err
-		}
-		for id := range after {
-			if !before[id] {
-				d.Output(c, "builder", "prune", "-af", "--filter", "id="+id)
-			}
-		}
+		pruneNew(c, d, before)
 		return nil
 	}
 	defer cleanup()

@@ -188,6 +188,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 				return rep, err
 			}
 			samples[r.Name]["edit"] = append(samples[r.Name]["edit"], res.Duration.Seconds())
+			if st, ok := res.Find("go build"); ok && st.Done {
+				samples[r.Name]["edit-step"] = append(samples[r.Name]["edit-step"], st.Seconds)
+			}
 		}
 	}
 	for run := 1; run <= c.Runs; run++ {
@@ -206,6 +209,7 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	for i := range results {
 		s := samples[results[i].Name]
 		results[i].BuildS = BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
+		results[i].EditBuildStepS = NewStats(s["edit-step"])
 	}
 	rep.Rungs = results
 	rep.Native = map[string]Native{}
@@ -517,14 +521,27 @@ func (m *measurer) cleanup(before map[string]bool) {
 	if before == nil {
 		return
 	}
-	m.ctx = ctx
-	after, err := m.cacheRecords()
-	if err != nil {
-		return
-	}
-	for id := range after {
-		if !before[id] {
-			m.Docker.Output(ctx, "builder", "prune", "-af", "--filter", "id="+id)
+	pruneNew(ctx, m.Docker, before)
+}
+
+// pruneNew removes the build cache records that are not in before. A record
+// with children cannot go before them, so it repeats while that helps.
+func pruneNew(ctx context.Context, d Docker, before map[string]bool) {
+	m := &measurer{Config: Config{Docker: d}, ctx: ctx}
+	for pass := 0; pass < 8; pass++ {
+		now, err := m.cacheRecords()
+		if err != nil {
+			return
+		}
+		left := 0
+		for id := range now {
+			if !before[id] {
+				left++
+				d.Output(ctx, "builder", "prune", "-af", "--filter", "id="+id)
+			}
+		}
+		if left == 0 {
+			return
 		}
 	}
 }

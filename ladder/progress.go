@@ -14,11 +14,13 @@ import (
 // (docker build --progress=plain).
 type Step struct {
 	ID     int
-	Name   string   // e.g. "[build 2/4] RUN go mod download"
-	Cached bool     // the step printed CACHED
-	Done   bool     // the step printed DONE
-	Error  bool     // the step printed ERROR
-	Output []string // the step's own output lines, timestamps removed
+	Name   string // e.g. "[build 2/4] RUN go mod download"
+	Cached bool   // the step printed CACHED
+	Done   bool   // the step printed DONE
+	// Seconds is the step's own duration, from "DONE 0.7s" (0 if CACHED).
+	Seconds float64
+	Error   bool     // the step printed ERROR
+	Output  []string // the step's own output lines, timestamps removed
 }
 
 // Progress is what a plain progress log says about a build.
@@ -33,7 +35,7 @@ var (
 	stepLine     = regexp.MustCompile(`^#(\d+) (.*)$`)
 	outputLine   = regexp.MustCompile(`^\d+\.\d+ (.*)$`)
 	contextLine  = regexp.MustCompile(`^transferring context: ([\d.]+)([kMGT]?B)`)
-	stepStatuses = regexp.MustCompile(`^(DONE|CACHED|ERROR)\b`)
+	stepStatuses = regexp.MustCompile(`^(DONE|CACHED|ERROR)\b(?: ([\d.]+)s)?`)
 )
 
 // ParseProgress reads the plain progress output of a BuildKit build.
@@ -64,6 +66,7 @@ func ParseProgress(r io.Reader) (Progress, error) {
 			switch s[1] {
 			case "DONE":
 				st.Done = true
+				st.Seconds, _ = strconv.ParseFloat(s[2], 64)
 			case "CACHED":
 				st.Cached = true
 			case "ERROR":

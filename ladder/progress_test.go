@@ -65,6 +65,9 @@ func TestParseProgress(t *testing.T) {
 			}
 		})
 	}
+	if s, _ := p.Find("go build"); s.Seconds != 0.7 {
+		t.Errorf("go build step seconds: got %v, want 0.7", s.Seconds)
+	}
 	if ran, cached := p.Ran(); ran != 2 || cached != 2 {
 		t.Errorf("ran/cached: got %d/%d, want 2/2", ran, cached)
 	}

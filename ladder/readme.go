@@ -26,6 +26,8 @@ const (
 var (
 	// <!-- numbers:final -->...<!-- /numbers -->: one rung's figures.
 	numbersBlock = regexp.MustCompile(`(?s)(<!-- numbers:([a-z-]+) -->)(.*?)(<!-- /numbers -->)`)
+	// <!-- cache-demo -->...<!-- /cache-demo -->: make cache-demo's figures.
+	cacheDemoBlock = regexp.MustCompile(`(?s)(<!-- cache-demo -->)(.*?)(<!-- /cache-demo -->)`)
 	// <!-- transcript: make simple ;; docker images go-docker-simple -->
 	// followed by a console code block: the real output of the commands.
 	transcriptBlock = regexp.MustCompile("(?s)(<!-- transcript: (.*?) -->\n)```console\n.*?```\n")
@@ -64,6 +66,17 @@ func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error
 	}
 	if s, err = ReplaceNumbers(s, rep); err != nil {
 		return err
+	}
+	if cacheDemoBlock.MatchString(s) {
+		cd, err := os.ReadFile(filepath.Join(out, "cache-demo.json"))
+		if err != nil {
+			return fmt.Errorf("no out/cache-demo.json: run make cache-demo first (%w)", err)
+		}
+		var demo CacheDemo
+		if err := json.Unmarshal(cd, &demo); err != nil {
+			return fmt.Errorf("out/cache-demo.json: %w", err)
+		}
+		s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(demo.Markdown(), "$", "$$")+"${3}")
 	}
 	if transcripts {
 		if s, err = ReplaceTranscripts(ctx, s, root); err != nil {
@@ -165,4 +178,21 @@ func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error)
 		return b.String()
 	})
 	return out, firstErr
+}
+
+// Markdown states the cache demo's figures as a table.
+func (d CacheDemo) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured by `make cache-demo` on %s (%s cache, local registry", d.GeneratedAt.Format("2006-01-02"), d.CacheType)
+	if d.StandInBases {
+		b.WriteString(", stand-in base images")
+	}
+	b.WriteString("), wall time of `docker build` for the final rung:\n\n")
+	b.WriteString("| Build | Time | Steps run / CACHED |\n|---|---:|---:|\n")
+	fmt.Fprintf(&b, "| Cold: no cache at all | %.1f s | all |\n", d.ColdS)
+	fmt.Fprintf(&b, "| Empty builder, `--cache-from` the registry, nothing changed | %.1f s | %d / %d |\n", d.RegistryWarmS, d.RegistryWarmSteps.Ran, d.RegistryWarmSteps.Cached)
+	fmt.Fprintf(&b, "| The builder's own cache, nothing changed | %.1f s | |\n", d.LocalWarmS)
+	fmt.Fprintf(&b, "| Empty builder, `--cache-from` the registry, one-line edit | %.1f s | %d / %d; go build compiled %d packages |\n",
+		d.EditRegistryWarmS, d.EditSteps.Ran, d.EditSteps.Cached, d.PackagesCompiledAfterEdit)
+	return b.String()
 }

@@ -66,10 +66,10 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 			fs.PrintDefaults()
 			return err
 		}
-		return usageError{fmt.Errorf("%v (see go run ./cmd/compare -h)", err)}
+		return usageError{fmt.Errorf("%v (see compare -h; from make: make compare RUNS=3 RUNGS=simple,final)", err)}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q: flags only (see go run ./cmd/compare -h)", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %q: flags only (see compare -h)", fs.Arg(0))}
 	}
 	root, err := ladder.RepoRoot(*repo)
 	if err != nil {
