@@ -29,9 +29,11 @@ type CacheDemo struct {
 	// EditRegistryWarmS: empty builder, --cache-from the registry, after a
 	// one-line edit: the cache mounts did not travel, so Go compiles all.
 	EditRegistryWarmS float64 `json:"edit_registry_warm_s"`
-	// What the registry-warm build's log showed.
-	RegistryWarmSteps StepCounts `json:"registry_warm_steps"`
-	EditSteps         StepCounts `json:"edit_registry_warm_steps"`
+	// What the registry-warm build's log showed: it imported the cache
+	// manifest from the registry, and how many steps ran or were CACHED.
+	ImportedFromRegistry bool       `json:"imported_from_registry"`
+	RegistryWarmSteps    StepCounts `json:"registry_warm_steps"`
+	EditSteps            StepCounts `json:"edit_registry_warm_steps"`
 	// PackagesCompiledAfterEdit is how many packages go build -v listed.
 	PackagesCompiledAfterEdit int  `json:"packages_compiled_after_edit"`
 	StandInBases              bool `json:"stand_in_bases"`
@@ -199,6 +201,7 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	}
 	demo.RegistryWarmS = warm.Duration.Seconds()
 	demo.RegistryWarmSteps.Ran, demo.RegistryWarmSteps.Cached = warm.Ran()
+	_, demo.ImportedFromRegistry = warm.Find("importing cache manifest from " + ref)
 
 	again, err := build("local-warm", BuildOptions{Tag: local})
 	if err != nil {

@@ -601,6 +601,9 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	}
 	// On an empty builder, --cache-from the registry answered every
 	// instruction: all steps CACHED, nothing ran.
+	if !demo.ImportedFromRegistry {
+		t.Error("registry-warm build: no 'importing cache manifest from' the registry in its log")
+	}
 	if demo.RegistryWarmSteps.Ran != 0 || demo.RegistryWarmSteps.Cached == 0 {
 		t.Errorf("registry-warm build: %d steps ran and %d were CACHED, want 0 ran and some CACHED", demo.RegistryWarmSteps.Ran, demo.RegistryWarmSteps.Cached)
 	}
