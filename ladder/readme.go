@@ -108,6 +108,9 @@ func ReplaceNumbers(readme string, rep Report) (string, error) {
 	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
 		g := numbersBlock.FindStringSubmatch(m)
 		text, ok := rep.RungSentence(g[2])
+		if g[2] == "machine" {
+			text, ok = rep.MachineSentence(), true
+		}
 		if !ok {
 			missing = append(missing, g[2])
 			return m
@@ -118,6 +121,17 @@ func ReplaceNumbers(readme string, rep Report) (string, error) {
 		return "", fmt.Errorf("out/compare.json has no rung %s: run make compare with all rungs", strings.Join(missing, ", "))
 	}
 	return out, nil
+}
+
+// MachineSentence says where the README's figures were measured.
+func (r Report) MachineSentence() string {
+	env := r.Environment
+	bases := "the real base images"
+	if env.StandInBases {
+		bases = "stand-in base images (no registry was reachable; see Building without a registry)"
+	}
+	return fmt.Sprintf("The figures and transcripts in this README were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
+		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
 }
 
 // RungSentence states one rung's measured figures, compared with the rung

@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -124,5 +125,39 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	js, _ = json.Marshal(rep)
 	if err := validateSchema("compare.schema.json", js); err == nil {
 		t.Error("a report with an unknown rung: got nil error, want one")
+	}
+}
+
+func TestReplaceNumbers(t *testing.T) {
+	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:machine --><!-- /numbers -->"
+	got, err := ReplaceNumbers(readme, sampleReport(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"image 8.48MB (simple had 330MB)", "rebuild after a one-line edit 1.0 s (simple: 14 s)", "a 2-CPU linux/amd64 machine", "stand-in base images"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got %q, want it to contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "STALE") {
+		t.Errorf("got %q: the old text stayed", got)
+	}
+	if _, err := ReplaceNumbers("<!-- numbers:nope --><!-- /numbers -->", sampleReport(true)); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("unknown rung: got %v, want an error naming it", err)
+	}
+}
+
+func TestReplaceTranscripts(t *testing.T) {
+	readme := "x\n<!-- transcript: echo one ;; echo two; false # fails -->\n```console\nstale\n```\ny\n"
+	got, err := ReplaceTranscripts(context.Background(), readme, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "x\n<!-- transcript: echo one ;; echo two; false # fails -->\n```console\n$ echo one\none\n$ echo two; false\ntwo\n```\ny\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if _, err := ReplaceTranscripts(context.Background(), "<!-- transcript: false -->\n```console\n```\n", t.TempDir()); err == nil {
+		t.Error("a failing command: got nil error, want one")
 	}
 }
