@@ -101,6 +101,37 @@ func copyRepo(t *testing.T) string {
 	return dst
 }
 
+// isolatedCopy copies the repository and gives its Dockerfiles cache-mount
+// ids of their own. A --no-cache build replaces the cache mount of its id
+// with a fresh one, so on the reader's ids it would throw away their warm
+// GOCACHE. The build cache it creates is removed after the test.
+func isolatedCopy(t *testing.T) string {
+	t.Helper()
+	ctx := t.Context()
+	before, err := cacheRecordIDs(ctx, docker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pruneNew(context.Background(), docker, before) })
+	dir := copyRepo(t)
+	scope := fmt.Sprintf("id=go-docker-e2e%d-", time.Now().UnixNano())
+	for _, r := range Rungs {
+		replaceAllInFile(t, filepath.Join(dir, r.Dockerfile), cacheIDPrefix, scope)
+	}
+	return dir
+}
+
+func replaceAllInFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), old, new)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // editGreeting changes one line of dependencies/main.go, with a new value
 // every run, so no earlier build can have cached it.
 func editGreeting(t *testing.T, dir string) string {
@@ -527,12 +558,11 @@ func TestFinalHealthcheckVersionAndLabels(t *testing.T) {
 
 func TestFinalBinaryIsReproducible(t *testing.T) {
 	ctx := engine(t)
-	first, firstRes := exportBinary(t, ctx, "repro-1", repoRoot(t), "", true)
-	// The second build runs from another folder: -trimpath keeps the path
-	// out of the binary. --no-cache also gives both builds empty cache
-	// mounts, so each compiles every package (moby/buildkit#4250).
-	dir := copyRepo(t)
-	second, secondRes := exportBinary(t, ctx, "repro-2", dir, "", true)
+	// Two folders: -trimpath keeps the path out of the binary. --no-cache
+	// gives both builds empty cache mounts, so each compiles every package
+	// (moby/buildkit#4250).
+	first, firstRes := exportBinary(t, ctx, "repro-1", isolatedCopy(t), "", true)
+	second, secondRes := exportBinary(t, ctx, "repro-2", isolatedCopy(t), "", true)
 	for i, res := range []BuildResult{firstRes, secondRes} {
 		step, ok := res.Find("go build")
 		if !ok || !slices.ContainsFunc(step.Output, func(l string) bool { return strings.HasPrefix(l, "github.com/gin-gonic/gin") }) {
@@ -554,7 +584,7 @@ func TestFinalBinaryIsReproducible(t *testing.T) {
 
 func TestFinalTestStageRunsTheUnitTests(t *testing.T) {
 	ctx := engine(t)
-	res, err := docker.Build(ctx, BuildOptions{Dir: repoRoot(t), Dockerfile: "final.Dockerfile", Target: "test",
+	res, err := docker.Build(ctx, BuildOptions{Dir: isolatedCopy(t), Dockerfile: "final.Dockerfile", Target: "test",
 		NoCache: true, LogFile: filepath.Join(logDir(t), "test-stage.log")})
 	if err != nil {
 		t.Fatal(err)
