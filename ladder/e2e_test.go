@@ -379,6 +379,32 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	if !strings.Contains(string(log), "GOARCH=arm64") {
 		t.Errorf("build log: want the go build step to show GOARCH=arm64 (cross-compiled on the build platform)")
 	}
+
+	// One GOCACHE mount serves both architectures without evicting either:
+	// after an edit, each recompiles only the edited package.
+	dir := copyRepo(t)
+	platforms := []string{"linux/amd64", "linux/arm64"}
+	binary := func(platform, label string) BuildResult {
+		t.Helper()
+		res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
+			Platform: platform, Output: "type=local,dest=" + t.TempDir(),
+			LogFile: filepath.Join(logDir(t), "cross-"+label+"-"+strings.ReplaceAll(platform, "/", "-")+".log")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	for _, p := range platforms {
+		binary(p, "warm")
+	}
+	editGreeting(t, dir)
+	for _, p := range platforms {
+		step, ok := binary(p, "edit").Find("go build")
+		want := []string{tutorialModule + "/dependencies"}
+		if !ok || strings.Join(step.Output, ",") != strings.Join(want, ",") {
+			t.Errorf("%s after an edit: go build compiled %q, want only %q", p, step.Output, want)
+		}
+	}
 }
 
 // exportBinary builds the final rung's binary stage and returns its path.
