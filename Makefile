@@ -18,6 +18,8 @@ ALPINE_VERSION ?= 3.23
 PLATFORM       ?=
 # Version baked into the final image's binary and labels.
 VERSION        ?= dev
+# Extra docker build flags, e.g. BUILD_FLAGS=--no-cache to time a first build.
+BUILD_FLAGS    ?=
 # Rung for `make run`, and the host port it listens on.
 RUNG           ?= final
 PORT           ?= 8080
@@ -53,7 +55,7 @@ help: ## Show this help.
 define build_rung
 	@mkdir -p out/logs
 	@start=$$(date +%s.%N); \
-	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(2) \
+	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) $(2) \
 		-f $(dockerfile_$(1)) -t $(IMAGE_PREFIX)$(1) . >out/logs/build-$(1).log 2>&1; then \
 		tail -n 15 out/logs/build-$(1).log >&2; \
 		echo "make: building $(IMAGE_PREFIX)$(1) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
