@@ -39,7 +39,7 @@ func (r Report) Chart() ([]byte, error) {
 		floor.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		floor.Color = color.RGBA{R: 0xc0, A: 0xff}
 		editPlot.Add(floor)
-		editPlot.X.Label.Text = fmt.Sprintf("dashed: native go build ./dependencies after the same edit, %.1f s", n.Edit.Median)
+		editPlot.X.Label.Text = fmt.Sprintf("dashed line: native go build, %.1f s", n.Edit.Median)
 	}
 
 	const w, h = 11 * vg.Inch, 4 * vg.Inch

@@ -33,8 +33,8 @@ var (
 	transcriptBlock = regexp.MustCompile("(?s)(<!-- transcript: (.*?) -->\n)```console\n.*?```\n")
 )
 
-// UpdateReadme rewrites README.md's generated parts: the results block and
-// the per-rung figures from out/compare.{md,svg,json}, and, when
+// UpdateReadme rewrites README.md's generated parts: the results block, the
+// chart and the per-rung figures from out/compare.{md,json}, and, when
 // transcripts is set, every transcript, by running its commands in root.
 func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error {
 	md, err := os.ReadFile(filepath.Join(out, "compare.md"))
@@ -43,10 +43,6 @@ func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error
 	} else if err != nil {
 		return err
 	}
-	svg, err := os.ReadFile(filepath.Join(out, "compare.svg"))
-	if err != nil {
-		return fmt.Errorf("no out/compare.svg: run make compare first (%w)", err)
-	}
 	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
 	if err != nil {
 		return fmt.Errorf("no out/compare.json: run make compare first (%w)", err)
@@ -54,6 +50,11 @@ func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error
 	var rep Report
 	if err := json.Unmarshal(js, &rep); err != nil {
 		return fmt.Errorf("out/compare.json: %w", err)
+	}
+	// Drawn again from the JSON, so the chart always matches the table.
+	svg, err := rep.Chart()
+	if err != nil {
+		return err
 	}
 	readmePath := filepath.Join(root, "README.md")
 	readme, err := os.ReadFile(readmePath)
