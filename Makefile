@@ -92,6 +92,8 @@ buildkit: setup ## Rung 4: a BuildKit cache mount for the module cache.
 
 .PHONY: final
 final: setup ## Rung 5: bind-mounted context, GOCACHE + GOMODCACHE mounts, scratch image. PLATFORM=linux/arm64 cross-compiles.
+	@[[ -z "$(PLATFORM)" || "$(PLATFORM)" =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$$ ]] || \
+		{ echo "make: invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64" >&2; exit 2; }
 	$(call build_rung,final,--build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM)))
 
 .PHONY: all
@@ -109,6 +111,8 @@ images: ## List this project's images (docker images).
 run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=final.
 	@case " $(RUNG_NAMES) " in *" $(RUNG) "*) ;; \
 		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
+	@[[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
+		{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make run PORT=3000)" >&2; exit 2; }
 	@$(DOCKER) image inspect $(IMAGE_PREFIX)$(RUNG) >/dev/null 2>&1 || $(MAKE) $(RUNG)
 	@echo "serving $(IMAGE_PREFIX)$(RUNG) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
 	$(DOCKER) run --rm -p $(PORT):8080 $(IMAGE_PREFIX)$(RUNG)

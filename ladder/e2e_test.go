@@ -322,21 +322,34 @@ func TestDockerignoreKeepsContextSmall(t *testing.T) {
 	}
 }
 
-func TestMakeRunRejectsUnknownRung(t *testing.T) {
+func TestMakeRunRejectsBadInput(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
-	cmd := exec.Command("make", "-s", "run", "RUNG=no-such-rung")
-	cmd.Dir = repoRoot(t)
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("make run RUNG=no-such-rung: succeeded, want an error; output: %s", out)
+	tests := []struct {
+		name string
+		args []string
+		want []string // all of these in the first line
+	}{
+		{"unknown rung", []string{"RUNG=no-such-rung"}, append([]string{"no-such-rung"}, RungNames()...)},
+		{"port not a number", []string{"PORT=abc"}, []string{"invalid PORT 'abc'", "1 to 65535"}},
+		{"port too large", []string{"PORT=70000"}, []string{"invalid PORT '70000'"}},
 	}
-	first := strings.SplitN(string(out), "\n", 2)[0]
-	for _, want := range append([]string{"no-such-rung"}, RungNames()...) {
-		if !strings.Contains(first, want) {
-			t.Errorf("first line %q: want it to name %q", first, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command("make", append([]string{"-s", "run"}, tt.args...)...)
+			cmd.Dir = repoRoot(t)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("make run %v: succeeded, want an error; output: %s", tt.args, out)
+			}
+			first := strings.SplitN(string(out), "\n", 2)[0]
+			for _, want := range tt.want {
+				if !strings.Contains(first, want) {
+					t.Errorf("first line %q: want it to contain %q", first, want)
+				}
+			}
+		})
 	}
 }
 
