@@ -16,7 +16,7 @@ const editLog = `#0 building with "default" instance using docker driver
 #9 transferring context: 33.99kB done
 #9 DONE 0.0s
 
-#8 [base 1/3] FROM docker.io/library/golang:1.26-alpine
+#8 [base 1/3] FROM golang:1.26-alpine
 #8 DONE 0.0s
 
 #10 [base 2/3] WORKDIR /src
