@@ -109,8 +109,11 @@ func ReplaceNumbers(readme string, rep Report) (string, error) {
 	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
 		g := numbersBlock.FindStringSubmatch(m)
 		text, ok := rep.RungSentence(g[2])
-		if g[2] == "machine" {
+		switch g[2] {
+		case "machine":
 			text, ok = rep.MachineSentence(), true
+		case "context":
+			text, ok = rep.ContextSentence()
 		}
 		if !ok {
 			missing = append(missing, g[2])
@@ -133,6 +136,19 @@ func (r Report) MachineSentence() string {
 	}
 	return fmt.Sprintf("The figures and transcripts in this README were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
 		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
+}
+
+// ContextSentence states the build context of each rung with and without
+// .dockerignore.
+func (r Report) ContextSentence() (string, bool) {
+	if len(r.Rungs) == 0 {
+		return "", false
+	}
+	var parts []string
+	for _, g := range r.Rungs {
+		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, HumanSize(g.ContextBytes.WithDockerignore), HumanSize(g.ContextBytes.WithoutDockerignore)))
+	}
+	return "Measured by `make compare`, build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
 }
 
 // RungSentence states one rung's measured figures, compared with the rung

@@ -129,12 +129,12 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 }
 
 func TestReplaceNumbers(t *testing.T) {
-	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:machine --><!-- /numbers -->"
+	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:machine --><!-- /numbers --> <!-- numbers:context --><!-- /numbers -->"
 	got, err := ReplaceNumbers(readme, sampleReport(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"image 8.48MB (simple had 330MB)", "rebuild after a one-line edit 1.0 s (simple: 14 s)", "a 2-CPU linux/amd64 machine", "stand-in base images"} {
+	for _, want := range []string{"image 8.48MB (simple had 330MB)", "rebuild after a one-line edit 1.0 s (simple: 14 s)", "a 2-CPU linux/amd64 machine", "stand-in base images", "simple 34kB / 52MB; final 34kB / 52MB."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("got %q, want it to contain %q", got, want)
 		}
