@@ -159,7 +159,7 @@ test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it
 	cd ladder && go test -count=1 -timeout 60m ./...
 
 .PHONY: lint
-lint: setup ## gofmt, go vet, and BuildKit's build checks on every Dockerfile.
+lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's build checks on every Dockerfile.
 	@mkdir -p out/logs
 	@out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
