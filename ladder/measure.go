@@ -66,6 +66,8 @@ type measurer struct {
 	scope       string            // current cache-mount scope, see setScope
 	dockerfiles map[string]string // originals, by path relative to dir
 	editN       int
+	images      map[string]bool // ids of every image this run built
+
 }
 
 // Measure runs every scenario and returns the report. It works in a
@@ -311,6 +313,14 @@ func (m *measurer) build(r Rung, scenario string, run int, dir string, noCache b
 	if err != nil {
 		return res, fmt.Errorf("%s %s run %d: %w", r.Name, scenario, run, err)
 	}
+	// Each rebuild moves the tag and leaves the previous image untagged:
+	// remember every id, so cleanup can remove them all.
+	if img, err := m.Docker.Inspect(m.ctx, r.Image("go-docker-")+":compare-"+m.runID); err == nil {
+		if m.images == nil {
+			m.images = map[string]bool{}
+		}
+		m.images[img.ID] = true
+	}
 	m.say(r.Name, scenario, run, runs, fmt.Sprintf("%.1f s", res.Duration.Seconds()))
 	return res, nil
 }
@@ -520,7 +530,12 @@ func (m *measurer) cleanup(before map[string]bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for _, r := range m.Rungs {
-		m.Docker.Output(ctx, "image", "rm", "-f", r.Image("go-docker-")+":compare-"+m.runID)
+		m.Docker.Output(ctx, "image", "rm", r.Image("go-docker-")+":compare-"+m.runID)
+	}
+	// Without -f: an image that also carries one of the reader's tags (the
+	// same content as their go-docker-final, say) is refused, not deleted.
+	for id := range m.images {
+		m.Docker.Output(ctx, "image", "rm", id)
 	}
 	if before == nil {
 		return
