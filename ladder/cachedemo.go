@@ -141,21 +141,20 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	if err := CopyRepo(repo, dir); err != nil {
 		return demo, err
 	}
-	// Cache-mount ids of its own, so the demo starts from empty mounts and
-	// never empties the reader's.
+	// Cache-mount ids of its own: the demo starts from empty mounts.
 	runID := fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff)
 	dfPath := filepath.Join(dir, "final.Dockerfile")
 	df, err := os.ReadFile(dfPath)
 	if err != nil {
 		return demo, err
 	}
-	if err := os.WriteFile(dfPath, []byte(strings.ReplaceAll(string(df), cacheIDPrefix, "id=go-docker-demo"+runID+"-")), 0o644); err != nil {
+	if err := os.WriteFile(dfPath, []byte(ScopeCacheIDs(string(df), "go-docker-demo"+runID+"-")), 0o644); err != nil {
 		return demo, err
 	}
 
 	ref := reg.Addr + "/go-docker-final:cache"
 	local := "go-docker-final:cache-demo-" + runID
-	before, err := cacheRecordIDs(ctx, d)
+	before, err := d.CacheRecordIDs(ctx)
 	if err != nil {
 		return demo, err
 	}
@@ -164,7 +163,7 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		defer cancel()
 		// Either image may not exist yet; rm -f reports that, harmlessly.
 		d.Output(c, "image", "rm", "-f", ref, local)
-		pruneNew(c, d, before)
+		d.PruneCacheSince(c, before)
 		return nil
 	}
 	defer cleanup()
@@ -235,9 +234,4 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	}
 	demo.StandInBases, _ = d.StandInBases(ctx, "golang:1.26-alpine")
 	return demo, nil
-}
-
-func cacheRecordIDs(ctx context.Context, d Docker) (map[string]bool, error) {
-	m := &measurer{Config: Config{Docker: d}, ctx: ctx}
-	return m.cacheRecords()
 }

@@ -265,3 +265,42 @@ func (d Docker) CombinedOutput(ctx context.Context, args ...string) (string, err
 	}
 	return string(out), nil
 }
+
+// CacheRecordIDs lists the ids of the build cache records that exist now.
+func (d Docker) CacheRecordIDs(ctx context.Context) (map[string]bool, error) {
+	out, err := d.Output(ctx, "system", "df", "-v", "--format", "{{json .BuildCache}}")
+	if err != nil {
+		return nil, err
+	}
+	var recs []struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+		return nil, fmt.Errorf("parsing docker system df: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, r := range recs {
+		ids[r.ID] = true
+	}
+	return ids, nil
+}
+
+// PruneCacheSince removes the build cache records that are not in before
+// (from CacheRecordIDs), and no other. A record with children cannot go
+// before them, so it repeats while that helps.
+func (d Docker) PruneCacheSince(ctx context.Context, before map[string]bool) {
+	for pass := 0; pass < 8; pass++ {
+		now, err := d.CacheRecordIDs(ctx)
+		if err != nil {
+			return
+		}
+		left := 0
+		for id := range now {
+			if !before[id] {
+				left++
+				d.Output(ctx, "builder", "prune", "-af", "--filter", "id="+id)
+			}
+		}
+		if left == 0 {
+			return
+		}
+	}
+}

@@ -108,28 +108,24 @@ func copyRepo(t *testing.T) string {
 func isolatedCopy(t *testing.T) string {
 	t.Helper()
 	ctx := t.Context()
-	before, err := cacheRecordIDs(ctx, docker)
+	before, err := docker.CacheRecordIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pruneNew(context.Background(), docker, before) })
+	t.Cleanup(func() { docker.PruneCacheSince(context.Background(), before) })
 	dir := copyRepo(t)
-	scope := fmt.Sprintf("id=go-docker-e2e%d-", time.Now().UnixNano())
+	scope := fmt.Sprintf("go-docker-e2e%d-", time.Now().UnixNano())
 	for _, r := range Rungs {
-		replaceAllInFile(t, filepath.Join(dir, r.Dockerfile), cacheIDPrefix, scope)
+		path := filepath.Join(dir, r.Dockerfile)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(ScopeCacheIDs(string(b), scope)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
-}
-
-func replaceAllInFile(t *testing.T, path, old, new string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), old, new)), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // editGreeting changes one line of dependencies/main.go, with a new value

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +27,14 @@ var depVersions = []string{"v1.6.0", "v1.5.0", "v1.4.0", "v1.3.1", "v1.3.0", "v1
 
 // cacheIDPrefix starts every cache-mount id in the ladder's Dockerfiles.
 const cacheIDPrefix = "id=go-docker-"
+
+// ScopeCacheIDs gives every cache mount of a Dockerfile an id that starts
+// with scope instead of "go-docker-": empty mounts of its own, so a build
+// neither uses nor replaces the reader's go-docker-gomod and
+// go-docker-gocache.
+func ScopeCacheIDs(dockerfile, scope string) string {
+	return strings.ReplaceAll(dockerfile, cacheIDPrefix, "id="+scope)
+}
 
 // Config is what a compare run measures.
 type Config struct {
@@ -85,7 +94,7 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	if m.tmp, err = os.MkdirTemp("", "go-docker-compare-"); err != nil {
 		return rep, err
 	}
-	before, err := m.cacheRecords()
+	before, err := c.Docker.CacheRecordIDs(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -227,20 +236,11 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 func (m *measurer) programs() []string {
 	var ps []string
 	for _, r := range m.Rungs {
-		if !contains(ps, r.Program) {
+		if !slices.Contains(ps, r.Program) {
 			ps = append(ps, r.Program)
 		}
 	}
 	return ps
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *measurer) say(rung, scenario string, run, runs int, extra string) {
@@ -291,8 +291,7 @@ func (m *measurer) prepareCopy(dir string) error {
 func (m *measurer) setScope(scope string) error {
 	m.scope = scope
 	for rel, orig := range m.dockerfiles {
-		s := strings.ReplaceAll(orig, cacheIDPrefix, "id="+scope)
-		if err := os.WriteFile(filepath.Join(m.dir, rel), []byte(s), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(m.dir, rel), []byte(ScopeCacheIDs(orig, scope)), 0o644); err != nil {
 			return err
 		}
 	}
@@ -507,23 +506,6 @@ func ParseBuildKitVersion(out string) string {
 	return "unknown"
 }
 
-// cacheRecords lists the ids of the build cache records that exist now.
-func (m *measurer) cacheRecords() (map[string]bool, error) {
-	out, err := m.Docker.Output(m.ctx, "system", "df", "-v", "--format", "{{json .BuildCache}}")
-	if err != nil {
-		return nil, err
-	}
-	var recs []struct{ ID string }
-	if err := json.Unmarshal([]byte(out), &recs); err != nil {
-		return nil, fmt.Errorf("parsing docker system df: %w", err)
-	}
-	ids := map[string]bool{}
-	for _, r := range recs {
-		ids[r.ID] = true
-	}
-	return ids, nil
-}
-
 // cleanup removes the images this run tagged and the build cache records it
 // created (its cache mounts above all), and nothing else.
 func (m *measurer) cleanup(before map[string]bool) {
@@ -540,27 +522,5 @@ func (m *measurer) cleanup(before map[string]bool) {
 	if before == nil {
 		return
 	}
-	pruneNew(ctx, m.Docker, before)
-}
-
-// pruneNew removes the build cache records that are not in before. A record
-// with children cannot go before them, so it repeats while that helps.
-func pruneNew(ctx context.Context, d Docker, before map[string]bool) {
-	m := &measurer{Config: Config{Docker: d}, ctx: ctx}
-	for pass := 0; pass < 8; pass++ {
-		now, err := m.cacheRecords()
-		if err != nil {
-			return
-		}
-		left := 0
-		for id := range now {
-			if !before[id] {
-				left++
-				d.Output(ctx, "builder", "prune", "-af", "--filter", "id="+id)
-			}
-		}
-		if left == 0 {
-			return
-		}
-	}
+	m.Docker.PruneCacheSince(ctx, before)
 }
