@@ -34,24 +34,21 @@ var (
 )
 
 // UpdateReadme rewrites README.md's generated parts: the results block, the
-// chart and the per-rung figures from out/compare.{md,json}, and, when
+// chart and the per-rung figures from out/compare.json, and, when
 // transcripts is set, every transcript, by running its commands in root.
 func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error {
-	md, err := os.ReadFile(filepath.Join(out, "compare.md"))
+	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
 	if errors.Is(err, os.ErrNotExist) {
-		return errors.New("no out/compare.md: run make compare first")
+		return errors.New("no out/compare.json: run make compare first")
 	} else if err != nil {
 		return err
-	}
-	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
-	if err != nil {
-		return fmt.Errorf("no out/compare.json: run make compare first (%w)", err)
 	}
 	var rep Report
 	if err := json.Unmarshal(js, &rep); err != nil {
 		return fmt.Errorf("out/compare.json: %w", err)
 	}
-	// Drawn again from the JSON, so the chart always matches the table.
+	// The table and the chart are drawn from the JSON again, as make compare
+	// drew out/compare.md and out/compare.svg, so they always match it.
 	svg, err := rep.Chart()
 	if err != nil {
 		return err
@@ -61,7 +58,7 @@ func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error
 	if err != nil {
 		return err
 	}
-	s, err := ReplaceResults(string(readme), string(md)+"\n![Image size and edit-rebuild time per rung]("+ChartPath+")\n")
+	s, err := ReplaceResults(string(readme), rep.Markdown()+"\n![Image size and edit-rebuild time per rung]("+ChartPath+")\n")
 	if err != nil {
 		return err
 	}
