@@ -4,9 +4,16 @@
 # Every variable can be overridden on the command line, for example:
 #   make final PLATFORM=linux/arm64 VERSION=v1.0.0
 #   make run RUNG=multi-stage PORT=3000
+#
+# Portable on purpose: GNU make 3.81 and bash 3.2 (as macOS ships them) and a
+# BSD userland. make 3.81 ignores .SHELLFLAGS, so every recipe line with more
+# than one command starts with $(STRICT) instead of relying on it.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
+STRICT := set -eu -o pipefail;
+# Seconds since the epoch with milliseconds: BSD date has no %N.
+NOW := perl -MTime::HiRes=time -e 'printf "%.3f\n", time'
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
@@ -28,6 +35,7 @@ RUNS           ?= 3
 RUNGS          ?=
 
 ACTIONLINT_VERSION := v1.7.12
+comma := ,
 
 RUNG_NAMES := simple multi-stage dependencies buildkit final
 dockerfile_simple       := dockerfiles/simple.Dockerfile
@@ -37,6 +45,9 @@ dockerfile_buildkit     := dockerfiles/buildkit.Dockerfile
 dockerfile_final        := final.Dockerfile
 
 BUILD_ARGS := --build-arg GO_VERSION=$(GO_VERSION) --build-arg ALPINE_VERSION=$(ALPINE_VERSION)
+# Every image this Makefile builds carries it, so make distclean finds them
+# all, untagged ones included.
+PROJECT_LABEL := io.github.go-docker.ladder
 STAND_IN_LABEL := io.github.go-docker.stand-in
 
 export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
@@ -51,27 +62,32 @@ help: ## Show this help.
 
 ##@ The ladder (each prints: image, size as `docker images` shows it, build wall time)
 
-# build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one line.
+# build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one
+# line. The size is the unpacked size (the layers' sum in `docker history`):
+# the same figure on the classic and the containerd image store. Creating
+# (and removing) a container first makes the engine unpack an image that
+# was exported without unpacking (make final).
 define build_rung
 	@mkdir -p out/logs
-	@start=$$(date +%s.%N); \
-	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) $(2) \
+	@$(STRICT) start=$$($(NOW)); \
+	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) --label $(PROJECT_LABEL)=true \
+		$$(scripts/ensure-docker.sh build-flags) $(2) \
 		-f $(dockerfile_$(1)) -t $(IMAGE_PREFIX)$(1) . >out/logs/build-$(1).log 2>&1; then \
 		tail -n 15 out/logs/build-$(1).log >&2; \
 		echo "make: building $(IMAGE_PREFIX)$(1) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
 	fi; \
-	end=$$(date +%s.%N); \
-	size=$$($(DOCKER) image inspect -f '{{.Size}}' $(IMAGE_PREFIX)$(1)); \
-	stand_in=$$($(DOCKER) image inspect -f '{{index .Config.Labels "$(STAND_IN_LABEL)"}}' \
-		golang:$(GO_VERSION)-alpine alpine:$(ALPINE_VERSION) 2>/dev/null | grep -c true || true); \
-	awk -v img=$(IMAGE_PREFIX)$(1) -v b=$$size -v s=$$start -v e=$$end -v si=$$stand_in 'BEGIN { \
+	end=$$($(NOW)); \
+	cid=$$($(DOCKER) create $(IMAGE_PREFIX)$(1) 2>/dev/null) && $(DOCKER) rm $$cid >/dev/null; \
+	size=$$($(DOCKER) history --human=false --format '{{.Size}}' $(IMAGE_PREFIX)$(1) | awk '{ s += $$1 } END { printf "%d", s }'); \
+	stand_in=$$(scripts/ensure-docker.sh build-flags); \
+	awk -v img=$(IMAGE_PREFIX)$(1) -v b=$$size -v s=$$start -v e=$$end -v si="$$stand_in" 'BEGIN { \
 		split("B kB MB GB TB", u, " "); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } \
 		printf "%-24s %8s   built in %5.1f s (wall time of docker build)%s\n", img, sprintf("%.3g%s", b, u[i]), e - s, \
-			(si > 0 ? "   [stand-in base images]" : "") }' | tee -a out/logs/ladder.txt
+			(si != "" ? "   [stand-in base images]" : "") }' | tee -a out/logs/ladder.txt
 endef
 
 .PHONY: setup
-setup: ## Set up what this machine lacks to build offline (engine, buildx, frontend, bases).
+setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled.
 	@scripts/ensure-docker.sh
 
 .PHONY: simple
@@ -90,11 +106,22 @@ dependencies: setup ## Rung 3: gin + logrus; go.mod and go.sum copied first.
 buildkit: setup ## Rung 4: a BuildKit cache mount for the module cache.
 	$(call build_rung,buildkit)
 
+# The final image is reproducible: its timestamps come from the last commit
+# (SOURCE_DATE_EPOCH, rewrite-timestamp), and no provenance attestation
+# (which records when it was built) is attached. BuildKit refuses
+# rewrite-timestamp with unpack, so the engine unpacks the image on its
+# first `docker run` instead of at the end of the build.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
 .PHONY: final
 final: setup ## Rung 5: bind-mounted context, GOCACHE + GOMODCACHE mounts, scratch image. PLATFORM=linux/arm64 cross-compiles.
 	@[[ -z "$(PLATFORM)" || "$(PLATFORM)" =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$$ ]] || \
 		{ echo "make: invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64" >&2; exit 2; }
-	$(call build_rung,final,--build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM)))
+	@[[ "$(SOURCE_DATE_EPOCH)" =~ ^[0-9]+$$ ]] || \
+		{ echo "make: invalid SOURCE_DATE_EPOCH '$(SOURCE_DATE_EPOCH)': use seconds since 1970 (make final SOURCE_DATE_EPOCH=0)" >&2; exit 2; }
+	$(call build_rung,final,--build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM)) \
+		--build-arg SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) --provenance=false \
+		--output type=image$(comma)name=$(IMAGE_PREFIX)final$(comma)rewrite-timestamp=true$(comma)unpack=false)
 
 .PHONY: all
 all: setup ## Build all five rungs and print them as one table.
@@ -136,12 +163,12 @@ readme: ## readme-results, and rerun every transcript in README.md (builds image
 	out/bin/compare -repo . -update-readme -transcripts
 
 .PHONY: cache-demo
-cache-demo: setup setup-registry ## Rebuild the final rung on an empty builder from a local registry's layer cache: out/cache-demo.json.
+cache-demo: setup setup-registry ## Rebuild the final rung on an empty builder from a registry container's caches (inline, registry mode=max): out/cache-demo.json.
 	@cd ladder && go build -o ../out/bin/cache-demo ./cmd/cache-demo
 	out/bin/cache-demo -repo . -docker $(DOCKER)
 
 .PHONY: setup-registry
-setup-registry: ## Make sure a local registry (docker-registry) can be started, for cache-demo and test.
+setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is here, for cache-demo and test.
 	@scripts/ensure-docker.sh registry
 
 ##@ Development
@@ -161,20 +188,25 @@ test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's build checks on every Dockerfile.
 	@mkdir -p out/logs
-	@out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
+	@$(STRICT) out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
 	cd ladder && go vet ./...
 	@GOBIN=$(CURDIR)/out/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	out/bin/actionlint
-	@for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
+	@$(STRICT) for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
 		echo "build checks: $$f"; \
-		$(DOCKER) build --check --build-arg BUILDKIT_SYNTAX=docker/dockerfile:1 -f $$f . >out/logs/check.log 2>&1 \
+		$(DOCKER) build --check -f $$f . >out/logs/check.log 2>&1 \
 			|| { cat out/logs/check.log >&2; exit 1; }; \
 		grep -q 'no warnings found' out/logs/check.log || { cat out/logs/check.log >&2; exit 1; }; \
 	done
 
 .PHONY: clean
-clean: ## Remove this project's images and out/ (base images and other projects' caches stay).
-	@ids=$$($(DOCKER) images -q --filter 'reference=$(IMAGE_PREFIX)*' | sort -u); \
+clean: ## Remove this project's images and out/ (stand-ins, caches and base images stay).
+	@$(STRICT) ids=$$($(DOCKER) images -q --filter 'reference=$(IMAGE_PREFIX)*' | sort -u); \
 	if [[ -n $$ids ]]; then $(DOCKER) image rm -f $$ids >/dev/null; fi
+	rm -rf out
+
+.PHONY: distclean
+distclean: ## clean, plus everything else this project made in the engine: stand-ins, registry containers, its cache mounts.
+	@scripts/distclean.sh
 	rm -rf out

@@ -1,7 +1,6 @@
-# syntax=docker/dockerfile:1
-# Rung 4: buildkit. The line above pins the Dockerfile syntax to the newest
-# stable 1.x, which has RUN --mount. A cache mount keeps the module cache
-# between builds, even when go.mod changes and the download layer reruns.
+# Rung 4: buildkit. BuildKit, the builder of Docker Engine 23+ and Docker
+# Desktop, adds RUN --mount. A cache mount keeps the module cache between
+# builds, even when go.mod changes and the download layer reruns.
 
 # One place for each base version; override with --build-arg.
 ARG GO_VERSION=1.26

@@ -232,6 +232,6 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	if b, ok := edit.Find("go build"); ok {
 		demo.PackagesCompiledAfterEdit = len(b.Output)
 	}
-	demo.StandInBases, _ = d.StandInBases(ctx, "golang:1.26-alpine")
+	demo.StandInBases = d.StandInBases()
 	return demo, nil
 }

@@ -20,10 +20,39 @@ import (
 // because the real one could not be pulled.
 const StandInLabel = "io.github.go-docker.stand-in"
 
+// ProjectLabel marks every image the Makefile and this package build, so
+// that make distclean finds them all, untagged ones included.
+const ProjectLabel = "io.github.go-docker.ladder"
+
 // Docker runs the docker CLI.
 type Docker struct {
 	Bin string // the docker CLI, default "docker"
+	// BaseFlags are the --build-context flags that point builds at
+	// stand-in base images (from StandInFlags); empty with the real ones.
+	BaseFlags []string
 }
+
+// StandInFlags asks scripts/ensure-docker.sh which stand-in base images are
+// in use, and returns the --build-context flags that select them. The
+// script is the one place that decides; the Makefile asks it too.
+func (d Docker) StandInFlags(ctx context.Context, repo, goVersion, alpineVersion string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), "build-flags")
+	cmd.Env = append(os.Environ(), "DOCKER="+d.bin())
+	if goVersion != "" {
+		cmd.Env = append(cmd.Env, "GO_VERSION="+goVersion)
+	}
+	if alpineVersion != "" {
+		cmd.Env = append(cmd.Env, "ALPINE_VERSION="+alpineVersion)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("scripts/ensure-docker.sh build-flags: %w", err)
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// StandInBases reports whether builds use stand-in base images.
+func (d Docker) StandInBases() bool { return len(d.BaseFlags) > 0 }
 
 func (d Docker) bin() string {
 	if d.Bin == "" {
@@ -67,8 +96,20 @@ type BuildOptions struct {
 	NoCache    bool
 	BuildArgs  map[string]string
 	Output     string // --output value; empty: load into the engine
-	CacheFrom  string // --cache-from image reference
-	LogFile    string // where the full progress log goes; empty: nowhere
+	CacheFrom  string // --cache-from value
+	CacheTo    string // --cache-to value
+	// Reproducible builds as make final does: SOURCE_DATE_EPOCH, layer
+	// timestamps rewritten to it, no provenance attestation. Needs Tag.
+	Reproducible    bool
+	SourceDateEpoch int64
+	LogFile         string // where the full progress log goes; empty: nowhere
+}
+
+// ReproducibleFlags are the flags make final adds for a reproducible image
+// named tag (see the Makefile's final target; a unit test keeps both equal).
+func ReproducibleFlags(tag string, epoch int64) []string {
+	return []string{"--build-arg", fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch), "--provenance=false",
+		"--output", "type=image,name=" + tag + ",rewrite-timestamp=true,unpack=false"}
 }
 
 // BuildResult is what a build did.
@@ -82,8 +123,10 @@ type BuildResult struct {
 // A failed build returns its result too (with its log) and an error that
 // names the log file.
 func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
-	args := []string{"buildx", "build", "--progress=plain", "-f", filepath.Join(o.Dir, o.Dockerfile)}
-	if o.Tag != "" {
+	args := []string{"buildx", "build", "--progress=plain", "-f", filepath.Join(o.Dir, o.Dockerfile),
+		"--label", ProjectLabel + "=true"}
+	args = append(args, d.BaseFlags...)
+	if o.Tag != "" && !o.Reproducible {
 		args = append(args, "-t", o.Tag)
 	}
 	if o.Target != "" {
@@ -101,9 +144,18 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 	if o.CacheFrom != "" {
 		args = append(args, "--cache-from", o.CacheFrom)
 	}
-	if o.Output != "" {
+	if o.CacheTo != "" {
+		args = append(args, "--cache-to", o.CacheTo)
+	}
+	switch {
+	case o.Reproducible:
+		if o.Tag == "" || o.Output != "" {
+			return BuildResult{}, errors.New("a reproducible build needs a tag and no other output")
+		}
+		args = append(args, ReproducibleFlags(o.Tag, o.SourceDateEpoch)...)
+	case o.Output != "":
 		args = append(args, "--output", o.Output)
-	} else {
+	default:
 		args = append(args, "--load")
 	}
 	args = append(args, o.Dir)
@@ -145,9 +197,7 @@ func lastLine(s string) string {
 // Image is what `docker image inspect` says about an image.
 type Image struct {
 	ID           string
-	Size         int64
 	Architecture string
-	Os           string
 	Layers       int
 	Config       ImageConfig
 }
@@ -168,9 +218,7 @@ type ImageConfig struct {
 func ParseInspect(data []byte) ([]Image, error) {
 	var raw []struct {
 		ID           string `json:"Id"`
-		Size         int64
 		Architecture string
-		Os           string
 		Config       ImageConfig
 		RootFS       struct{ Layers []string }
 	}
@@ -179,7 +227,7 @@ func ParseInspect(data []byte) ([]Image, error) {
 	}
 	out := make([]Image, len(raw))
 	for i, r := range raw {
-		out[i] = Image{ID: r.ID, Size: r.Size, Architecture: r.Architecture, Os: r.Os, Layers: len(r.RootFS.Layers), Config: r.Config}
+		out[i] = Image{ID: r.ID, Architecture: r.Architecture, Layers: len(r.RootFS.Layers), Config: r.Config}
 	}
 	return out, nil
 }
@@ -200,43 +248,47 @@ func (d Docker) Inspect(ctx context.Context, ref string) (Image, error) {
 	return imgs[0], nil
 }
 
-// LargestLayer returns the size in bytes of an image's largest layer, from
-// `docker history`.
-func (d Docker) LargestLayer(ctx context.Context, ref string) (int64, error) {
+// Sizes returns an image's unpacked size (the sum of its layers) and its
+// largest layer, in bytes, from `docker history`. This is the size the
+// ladder teaches: the same on the classic and the containerd image store.
+// (On the containerd store `docker images` shows the compressed content
+// instead, and `docker image inspect`'s Size counts both.)
+func (d Docker) Sizes(ctx context.Context, ref string) (total, largest int64, err error) {
+	// An image exported without unpacking (make final) has no layers on
+	// disk yet, and docker history says 0 for each: creating a container
+	// unpacks it, as its first docker run would.
+	if id, err := d.Output(ctx, "create", ref); err == nil {
+		d.Output(ctx, "rm", strings.TrimSpace(id))
+	}
 	out, err := d.Output(ctx, "history", "--no-trunc", "--human=false", "--format", "{{.Size}}", ref)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return ParseLargestLayer(out)
+	return ParseHistorySizes(out)
 }
 
-// ParseLargestLayer reads `docker history --human=false --format {{.Size}}`.
-func ParseLargestLayer(out string) (int64, error) {
-	var max int64
+// ParseHistorySizes reads `docker history --human=false --format {{.Size}}`.
+func ParseHistorySizes(out string) (total, largest int64, err error) {
 	for _, f := range strings.Fields(out) {
 		n, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("parsing docker history size %q: %w", f, err)
+			return 0, 0, fmt.Errorf("parsing docker history size %q: %w", f, err)
 		}
-		if n > max {
-			max = n
-		}
+		total += n
+		largest = max(largest, n)
 	}
-	return max, nil
+	return total, largest, nil
 }
 
-// StandInBases reports whether any of the base images is a stand-in.
-func (d Docker) StandInBases(ctx context.Context, refs ...string) (bool, error) {
-	for _, ref := range refs {
-		img, err := d.Inspect(ctx, ref)
-		if err != nil {
-			return false, err
-		}
-		if img.Config.Labels[StandInLabel] == "true" {
-			return true, nil
-		}
+// ContainerdStore reports whether the engine keeps images in the containerd
+// image store (Docker Desktop and fresh Engine 29 installs) rather than the
+// classic one.
+func (d Docker) ContainerdStore(ctx context.Context) (bool, error) {
+	out, err := d.Output(ctx, "info", "--format", "{{json .DriverStatus}}")
+	if err != nil {
+		return false, err
 	}
-	return false, nil
+	return strings.Contains(out, "io.containerd.snapshotter"), nil
 }
 
 // HumanSize formats bytes the way `docker images` does: SI units, three

@@ -361,8 +361,9 @@ func (m *measurer) inspect(res *RungResult) error {
 	if err != nil {
 		return err
 	}
-	res.SizeBytes, res.Size, res.Layers = img.Size, HumanSize(img.Size), img.Layers
-	res.LargestLayerBytes, err = m.Docker.LargestLayer(m.ctx, tag)
+	res.Layers = img.Layers
+	res.SizeBytes, res.LargestLayerBytes, err = m.Docker.Sizes(m.ctx, tag)
+	res.Size = HumanSize(res.SizeBytes)
 	return err
 }
 
@@ -491,8 +492,8 @@ func (m *measurer) environment() (Environment, error) {
 	if bk, err := m.Docker.Output(m.ctx, "buildx", "inspect"); err == nil {
 		env.BuildKit = ParseBuildKitVersion(bk)
 	}
-	env.StandInBases, err = m.Docker.StandInBases(m.ctx, "golang:"+m.GoVersion+"-alpine", "alpine:"+m.AlpineVersion)
-	return env, err
+	env.StandInBases = m.Docker.StandInBases()
+	return env, nil
 }
 
 // ParseBuildKitVersion reads the BuildKit version from `docker buildx inspect`.

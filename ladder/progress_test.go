@@ -125,7 +125,7 @@ func TestParseInspect(t *testing.T) {
 		t.Fatalf("images: got %d, want 1", len(imgs))
 	}
 	img := imgs[0]
-	if img.Size != 8481391 || img.Layers != 2 || img.Architecture != "arm64" || img.Config.User != "65532:65532" {
+	if img.Layers != 2 || img.Architecture != "arm64" || img.Config.User != "65532:65532" {
 		t.Errorf("image: got %+v", img)
 	}
 	if img.Config.Labels[StandInLabel] != "true" {
@@ -139,12 +139,12 @@ func TestParseInspect(t *testing.T) {
 	}
 }
 
-func TestParseLargestLayer(t *testing.T) {
-	got, err := ParseLargestLayer("0\n8261794\n219427\n0\n")
-	if err != nil || got != 8261794 {
-		t.Errorf("got %d, %v, want 8261794, nil", got, err)
+func TestParseHistorySizes(t *testing.T) {
+	total, largest, err := ParseHistorySizes("0\n8261794\n219427\n0\n")
+	if err != nil || total != 8481221 || largest != 8261794 {
+		t.Errorf("got %d, %d, %v, want 8481221, 8261794, nil", total, largest, err)
 	}
-	if _, err := ParseLargestLayer("8.26MB\n"); err == nil {
+	if _, _, err := ParseHistorySizes("8.26MB\n"); err == nil {
 		t.Error("human-readable size: got nil error, want one")
 	}
 }

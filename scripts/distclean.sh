@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# distclean.sh: remove everything this project made in the Docker engine,
+# and nothing else (make distclean):
+#   - containers of its images and its registry containers (make cache-demo);
+#   - its images: every go-docker-* tag, every image built by the Makefile
+#     (LABEL io.github.go-docker.ladder, untagged ones included), and the
+#     stand-in bases (go-docker-stand-in/*, LABEL io.github.go-docker.stand-in);
+#   - the build-cache records of its cache mounts: every mount whose id starts
+#     with go-docker- (the ladder's, and those make compare and the tests made).
+# Official images (golang, alpine, registry) and other projects' build cache
+# stay. The next `make` sets up again what it needs.
+#
+# Portable: bash 3.2, a BSD userland.
+set -eu
+set -o pipefail
+
+DOCKER=${DOCKER:-docker}
+IMAGE_PREFIX=${IMAGE_PREFIX:-go-docker-}
+
+if ! "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+	echo "distclean: no Docker engine answers: start Docker and retry" >&2
+	exit 1
+fi
+
+containers=$( {
+	"$DOCKER" ps -aq --filter label=io.github.go-docker.ladder
+	"$DOCKER" ps -aq --filter label=io.github.go-docker.stand-in
+	"$DOCKER" ps -aq --filter label=io.github.go-docker.registry
+} | sort -u)
+if [ -n "$containers" ]; then
+	# shellcheck disable=SC2086 # one id per word
+	"$DOCKER" rm -f -v $containers >/dev/null
+fi
+
+images=$( {
+	"$DOCKER" images -aq --filter "reference=$IMAGE_PREFIX*"
+	"$DOCKER" images -aq --filter "reference=go-docker-stand-in/*"
+	"$DOCKER" images -aq --filter label=io.github.go-docker.ladder
+	"$DOCKER" images -aq --filter label=io.github.go-docker.stand-in
+} | sort -u)
+if [ -n "$images" ]; then
+	# shellcheck disable=SC2086
+	"$DOCKER" image rm -f $images >/dev/null
+fi
+
+# Cache mounts are build-cache records of type exec.cachemount whose
+# description names the mount's id.
+records=$("$DOCKER" system df -v --format '{{range .BuildCache}}{{.ID}} {{.CacheType}} {{.Description}}{{"\n"}}{{end}}' |
+	awk '$2 == "exec.cachemount" && /with id "\/?go-docker-/ { print $1 }')
+for id in $records; do
+	"$DOCKER" builder prune -af --filter "id=$id" >/dev/null
+done
+n_c=$(printf '%s\n' "$containers" | grep -c . || true)
+n_i=$(printf '%s\n' "$images" | grep -c . || true)
+n_r=$(printf '%s\n' "$records" | grep -c . || true)
+echo "distclean: removed $n_c containers, $n_i images and $n_r cache mounts of this project"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# engine.sh: build and start a current Docker Engine from its Go modules, for
+# machines that have no engine and cannot install one from a package (the
+# project's CI: Debian 12 packages only Engine 20.10, and no registry
+# answers). Readers with Docker Desktop or Docker Engine never need it.
+#
+# It only acts as root on Linux, and only when no engine answers on the
+# default socket. It then:
+#   1. installs what the engine needs from the system's packages (iptables
+#      for the bridge network, libseccomp-dev to build runc);
+#   2. builds dockerd, docker-proxy, containerd, its runc shim and runc from
+#      their Go modules into $GO_DOCKER_ENGINE_CACHE/<versions>/bin, once: a
+#      later run reuses the binaries (about 10 min cold on 2 cores);
+#   3. installs buildx, built from its Go module, as a system-wide CLI plugin
+#      if the CLI has none;
+#   4. starts dockerd in the background on /var/run/docker.sock with state of
+#      its own (data root, exec root, pid file and containerd under
+#      /var/lib/go-docker-engine and /var/run/go-docker-engine), so it shares
+#      nothing with another engine's /var/lib/docker. The socket belongs to
+#      the docker group, created if missing.
+#
+# Usage: scripts/engine.sh         set up and start the engine (root)
+#        scripts/engine.sh stop    stop the engine this script started
+# Environment: DOCKER (default docker), GO_DOCKER_ENGINE_CACHE (default
+#              /var/cache/go-docker-engine)
+set -euo pipefail
+
+# The versions, in one place. To bump one: check the newest with
+#   go list -m -versions github.com/moby/moby/v2    (and the modules below),
+# change it here, delete nothing (the cache folder is named after the
+# versions), run `sudo scripts/engine.sh stop && sudo scripts/engine.sh`, and
+# run `make test`. ENVIRONMENT notes: moby v2.0.0-beta.24 embeds BuildKit
+# v0.33.0; containerd and runc versions are what it was verified with.
+MOBY_VERSION=v2.0.0-beta.24
+CONTAINERD_VERSION=v2.4.2
+RUNC_VERSION=v1.5.3
+BUILDX_VERSION=v0.19.3
+
+DOCKER=${DOCKER:-docker}
+CACHE=${GO_DOCKER_ENGINE_CACHE:-/var/cache/go-docker-engine}
+BIN=$CACHE/moby-$MOBY_VERSION-containerd-$CONTAINERD_VERSION-runc-$RUNC_VERSION/bin
+DATA_ROOT=/var/lib/go-docker-engine
+EXEC_ROOT=/var/run/go-docker-engine
+PIDFILE=/var/run/go-docker-engine.pid
+LOG=/var/log/go-docker-engine.log
+SOCKET=/var/run/docker.sock
+
+say() { echo "engine: $*" >&2; }
+die() { echo "engine: $*" >&2; exit 1; }
+
+# answers: true when an engine answers on the CLI's current endpoint within
+# 20 s (no `timeout` needed: the CLI gives up by itself on a dead socket;
+# the loop bounds a hung one).
+answers() {
+	"$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1 &
+	local pid=$! i
+	for i in $(seq 1 40); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			return
+		fi
+		sleep 0.5
+	done
+	kill "$pid" 2>/dev/null || true
+	return 1
+}
+
+ours_running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+stop() {
+	if ours_running; then
+		say "stopping the engine (pid $(cat "$PIDFILE"))"
+		kill "$(cat "$PIDFILE")"
+		local i
+		for i in $(seq 1 60); do ours_running || return 0; sleep 0.5; done
+		die "dockerd did not stop within 30 s; see $LOG"
+	fi
+}
+
+apt_install() {
+	local missing=() p
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+	[[ ${#missing[@]} -eq 0 ]] && return 0
+	command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get: install them and retry"
+	say "installing ${missing[*]} (Debian packages)"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq "${missing[@]}" >"$work/apt.log" 2>&1 ||
+		{ apt-get update -qq >>"$work/apt.log" 2>&1 && apt-get install -y -qq "${missing[@]}" >>"$work/apt.log" 2>&1; } ||
+		die "could not install ${missing[*]} ($(tail -n1 "$work/apt.log"))"
+}
+
+build() {
+	local want=(dockerd docker-proxy containerd containerd-shim-runc-v2 runc) b have=1
+	for b in "${want[@]}"; do [[ -x $BIN/$b ]] || have=0; done
+	[[ $have -eq 1 ]] && return 0
+	command -v go >/dev/null 2>&1 || die "Go is needed to build the engine: install Go and retry"
+	mkdir -p "$BIN"
+	say "building Docker Engine $MOBY_VERSION, containerd $CONTAINERD_VERSION and runc $RUNC_VERSION from their Go modules into $BIN (about 10 min the first time)"
+	local x="-X github.com/moby/moby/v2/dockerversion.Version=$MOBY_VERSION -X github.com/moby/moby/v2/dockerversion.GitCommit=$MOBY_VERSION"
+	export GOBIN=$work/bin GOFLAGS=-mod=mod GOTOOLCHAIN=local
+	go install -ldflags "$x" "github.com/moby/moby/v2/cmd/dockerd@$MOBY_VERSION" "github.com/moby/moby/v2/cmd/docker-proxy@$MOBY_VERSION" >"$work/moby.log" 2>&1 ||
+		die "could not build dockerd ($(tail -n1 "$work/moby.log"))"
+	go install "github.com/containerd/containerd/v2/cmd/containerd@$CONTAINERD_VERSION" "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" >"$work/containerd.log" 2>&1 ||
+		die "could not build containerd ($(tail -n1 "$work/containerd.log"))"
+	go install -tags seccomp "github.com/opencontainers/runc@$RUNC_VERSION" >"$work/runc.log" 2>&1 ||
+		die "could not build runc ($(tail -n1 "$work/runc.log"))"
+	for b in "${want[@]}"; do install -m 0755 "$work/bin/$b" "$BIN/$b"; done
+}
+
+buildx() {
+	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
+	local plugins=/usr/local/lib/docker/cli-plugins
+	say "building buildx $BUILDX_VERSION from its Go module into $plugins (about 2 min)"
+	GOBIN=$work/bin GOFLAGS=-mod=mod GOTOOLCHAIN=local go install "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION" >"$work/buildx.log" 2>&1 ||
+		die "could not build buildx ($(tail -n1 "$work/buildx.log"))"
+	mkdir -p "$plugins"
+	install -m 0755 "$work/bin/buildx" "$plugins/docker-buildx"
+}
+
+start() {
+	getent group docker >/dev/null 2>&1 || groupadd --system docker
+	mkdir -p "$DATA_ROOT" "$EXEC_ROOT"
+	say "starting Docker Engine $MOBY_VERSION in the background (log: $LOG)"
+	# A stale socket left by a killed engine would make dockerd refuse.
+	[[ -S $SOCKET ]] && ! answers && rm -f "$SOCKET"
+	PATH=$BIN:$PATH nohup dockerd \
+		--data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
+		-H "unix://$SOCKET" --group docker \
+		--userland-proxy-path "$BIN/docker-proxy" >>"$LOG" 2>&1 </dev/null &
+	local pid=$! i
+	for i in $(seq 1 120); do
+		answers && return 0
+		kill -0 "$pid" 2>/dev/null || die "dockerd exited; see $LOG: $(tail -n1 "$LOG")"
+		sleep 0.5
+	done
+	die "dockerd did not answer within 60 s; see $LOG"
+}
+
+[[ $(uname -s) == Linux ]] || die "only for Linux machines without Docker: on macOS and Windows, start Docker Desktop"
+[[ $(id -u) -eq 0 ]] || die "building and starting an engine needs root: start Docker yourself ('sudo systemctl start docker'), or run 'sudo scripts/engine.sh'"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+case "${1:-}" in
+"")
+	if answers; then
+		buildx
+		exit 0
+	fi
+	apt_install iptables libseccomp-dev pkg-config
+	build
+	buildx
+	start
+	;;
+stop)
+	stop
+	;;
+*)
+	die "unknown argument '$1': use no argument (set up and start) or 'stop'"
+	;;
+esac
