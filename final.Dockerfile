@@ -51,10 +51,7 @@ ARG VERSION=dev
 #   -ldflags "-s -w": no symbol table or DWARF: a smaller binary
 #   -tags nomsgpack: leaves gin's MessagePack support out; we serve JSON only
 #   -v: lists the packages it compiles, so a build log shows what the cache missed
-# --network=none: the modules are already in the cache mount, so the compile
-# needs no network, and BuildKit skips setting one up.
-RUN --network=none \
-    --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
+RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
     --mount=type=bind,target=. \
     GOOS=$TARGETOS GOARCH=$TARGETARCH \

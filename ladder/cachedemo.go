@@ -2,10 +2,10 @@ package ladder
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,28 +15,40 @@ import (
 )
 
 // CacheDemo is out/cache-demo.json: the final rung rebuilt on an empty
-// builder from a layer cache kept in a local registry.
+// builder from a layer cache kept in a registry, once per way of exporting
+// that cache.
 type CacheDemo struct {
-	GeneratedAt time.Time `json:"generated_at"`
-	// CacheType is how the layer cache travels: "inline" (in the image).
-	CacheType string `json:"cache_type"`
-	Registry  string `json:"registry"`
-	// ColdS: no cache at all. RegistryWarmS: empty builder, --cache-from
-	// the registry. LocalWarmS: the builder's own cache, nothing changed.
-	ColdS         float64 `json:"cold_s"`
-	RegistryWarmS float64 `json:"registry_warm_s"`
-	LocalWarmS    float64 `json:"local_warm_s"`
-	// EditRegistryWarmS: empty builder, --cache-from the registry, after a
-	// one-line edit: the cache mounts did not travel, so Go compiles all.
-	EditRegistryWarmS float64 `json:"edit_registry_warm_s"`
-	// What the registry-warm build's log showed: it imported the cache
-	// manifest from the registry, and how many steps ran or were CACHED.
+	GeneratedAt   time.Time       `json:"generated_at"`
+	RegistryImage string          `json:"registry_image"` // what ran the registry
+	StandInBases  bool            `json:"stand_in_bases"`
+	Modes         []CacheDemoMode `json:"modes"`
+}
+
+// CacheDemoMode is one way of exporting the layer cache.
+type CacheDemoMode struct {
+	// Name is "inline" (the cache metadata rides in the pushed image) or
+	// "registry-max" (a cache manifest of its own, every stage's layers:
+	// --cache-to type=registry,mode=max).
+	Name     string `json:"name"`
+	CacheRef string `json:"cache_ref"` // what --cache-from names
+	// ColdS: no cache at all, exporting the cache. EmptyBuilderNoopS: an
+	// empty builder, --cache-from the registry, nothing changed.
+	// EmptyBuilderEditS: the same after a one-line edit.
+	ColdS             float64 `json:"cold_s"`
+	EmptyBuilderNoopS float64 `json:"empty_builder_noop_s"`
+	EmptyBuilderEditS float64 `json:"empty_builder_edit_s"`
+	// What the logs showed: the no-op build imported the cache from the
+	// registry; how many Dockerfile steps ran or were CACHED.
 	ImportedFromRegistry bool       `json:"imported_from_registry"`
-	RegistryWarmSteps    StepCounts `json:"registry_warm_steps"`
-	EditSteps            StepCounts `json:"edit_registry_warm_steps"`
-	// PackagesCompiledAfterEdit is how many packages go build -v listed.
-	PackagesCompiledAfterEdit int  `json:"packages_compiled_after_edit"`
-	StandInBases              bool `json:"stand_in_bases"`
+	NoopSteps            StepCounts `json:"noop_steps"`
+	StepsCachedAfterEdit int        `json:"steps_cached_after_edit"`
+	StepsRunAfterEdit    int        `json:"steps_run_after_edit"`
+	// PackagesCompiledAfterEdit is how many packages go build -v listed:
+	// the GOCACHE mount does not travel, so all of them.
+	PackagesCompiledAfterEdit int `json:"packages_compiled_after_edit"`
+	// CacheBytes is what the registry stores for CacheRef: the manifest's
+	// blobs (for inline, the image itself).
+	CacheBytes int64 `json:"cache_bytes"`
 }
 
 // StepCounts counts a build's Dockerfile steps.
@@ -45,50 +57,47 @@ type StepCounts struct {
 	Cached int `json:"cached"`
 }
 
-// RegistryBin is Debian's package of the CNCF Distribution registry.
-const RegistryBin = "docker-registry"
+// RegistryLabel marks the registry containers the demo starts, so that make
+// distclean finds one a killed demo left behind.
+const RegistryLabel = "io.github.go-docker.registry"
 
-// Registry is a local OCI registry on 127.0.0.1.
+// Registry is a registry container published on a loopback port.
 type Registry struct {
-	Addr string
-	cmd  *exec.Cmd
-	dir  string
+	Addr  string // 127.0.0.1:port, as the engine pushes to it
+	Image string
+	d     Docker
+	id    string
 }
 
-// StartRegistry starts a registry on a free loopback port, storing in a
-// temporary folder, and waits until it answers.
-func StartRegistry(ctx context.Context) (*Registry, error) {
-	bin, err := exec.LookPath(RegistryBin)
+// StartRegistry runs the registry image scripts/ensure-docker.sh names
+// (registry:3, or a stand-in built from the CNCF Distribution module where
+// none can be pulled) as a container on a free loopback port, and waits
+// until it answers.
+func StartRegistry(ctx context.Context, d Docker, repo string) (*Registry, error) {
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), "registry-image")
+	cmd.Env = append(os.Environ(), "DOCKER="+d.bin())
+	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("%s is not installed: run scripts/ensure-docker.sh registry (Debian package docker-registry)", RegistryBin)
+		return nil, fmt.Errorf("scripts/ensure-docker.sh registry-image: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
+	image := strings.TrimSpace(string(out))
+	if _, err := d.Output(ctx, "image", "inspect", image); err != nil {
+		return nil, fmt.Errorf("no registry image %s: run make setup-registry", image)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	dir, err := os.MkdirTemp("", "go-docker-registry-")
-	if err != nil {
-		return nil, err
-	}
-	config := fmt.Sprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n", filepath.Join(dir, "data"), addr)
-	if err := os.WriteFile(filepath.Join(dir, "config.yml"), []byte(config), 0o644); err != nil {
-		return nil, err
-	}
-	log, err := os.Create(filepath.Join(dir, "registry.log"))
+	id, err := d.Output(ctx, "run", "-d", "--label", RegistryLabel+"=true", "-p", "127.0.0.1::5000", image)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
+	r := &Registry{Image: image, d: d, id: strings.TrimSpace(id)}
+	port, err := d.Output(ctx, "port", r.id, "5000/tcp")
+	if err != nil {
+		r.Stop()
 		return nil, err
 	}
-	r := &Registry{Addr: addr, cmd: cmd, dir: dir}
+	r.Addr = strings.TrimSpace(strings.SplitN(strings.TrimSpace(port), "\n", 2)[0])
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + addr + "/v2/")
+		resp, err := http.Get("http://" + r.Addr + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -97,40 +106,93 @@ func StartRegistry(ctx context.Context) (*Registry, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, "registry.log"))
+	logs, _ := d.CombinedOutput(ctx, "logs", r.id)
 	r.Stop()
-	return nil, fmt.Errorf("the registry on %s did not answer within 20 s: %s", addr, lastLine(string(b)))
+	return nil, fmt.Errorf("the registry container on %s did not answer within 20 s: %s", r.Addr, lastLine(logs))
 }
 
-// Stop stops the registry and deletes its storage.
+// Stop removes the registry container and its storage.
 func (r *Registry) Stop() {
-	if r.cmd.Process != nil {
-		r.cmd.Process.Kill()
-		r.cmd.Wait()
-	}
-	os.RemoveAll(r.dir)
+	r.d.Output(context.Background(), "rm", "-f", "-v", r.id)
 }
 
-// RunCacheDemo builds the final rung cold with an inline layer cache,
-// pushes it to reg, empties this demo's local images and build cache, then
-// rebuilds from the registry, again locally, and after an edit.
+// Bytes sums the blobs a manifest in the registry refers to, following an
+// index into its manifests.
+func (r *Registry) Bytes(ctx context.Context, repo, ref string) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.Addr+"/v2/"+repo+"/manifests/"+ref, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Accept", strings.Join([]string{
+		"application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
+		"application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.docker.distribution.manifest.v2+json"}, ", "))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("registry: GET manifest %s:%s: %s", repo, ref, resp.Status)
+	}
+	type desc struct {
+		MediaType string `json:"mediaType"`
+		Digest    string `json:"digest"`
+		Size      int64  `json:"size"`
+	}
+	var m struct {
+		Config    *desc  `json:"config"`
+		Layers    []desc `json:"layers"`
+		Manifests []desc `json:"manifests"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return 0, fmt.Errorf("registry: manifest %s:%s: %w", repo, ref, err)
+	}
+	n := int64(len(body))
+	if m.Config != nil {
+		n += m.Config.Size
+	}
+	for _, l := range m.Layers {
+		n += l.Size
+	}
+	for _, e := range m.Manifests {
+		if strings.Contains(e.MediaType, "manifest") {
+			sub, err := r.Bytes(ctx, repo, e.Digest)
+			if err != nil {
+				return 0, err
+			}
+			n += sub
+		} else {
+			n += e.Size // a BuildKit cache index lists its blobs directly
+		}
+	}
+	return n, nil
+}
+
+// RunCacheDemo rebuilds the final rung on an empty builder from a registry,
+// for each way of exporting the layer cache: inline, and registry mode=max.
+// It works in a throwaway copy with cache-mount ids of its own, and removes
+// the images, build cache and registry container it made.
 func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress io.Writer) (CacheDemo, error) {
-	demo := CacheDemo{CacheType: "inline", GeneratedAt: time.Now().UTC()}
+	demo := CacheDemo{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
 	if err := d.Ping(ctx); err != nil {
 		return demo, err
 	}
-	reg, err := StartRegistry(ctx)
-	if err != nil {
-		return demo, err
-	}
-	defer reg.Stop()
-	demo.Registry = reg.Addr
 	say := func(format string, a ...any) {
 		if progress != nil {
 			fmt.Fprintf(progress, "cache-demo: "+format+"\n", a...)
 		}
 	}
-	say("registry on %s", reg.Addr)
+	reg, err := StartRegistry(ctx, d, repo)
+	if err != nil {
+		return demo, err
+	}
+	defer reg.Stop()
+	demo.RegistryImage = reg.Image
+	say("registry %s on %s", reg.Image, reg.Addr)
 
 	tmp, err := os.MkdirTemp("", "go-docker-cache-demo-")
 	if err != nil {
@@ -141,97 +203,138 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	if err := CopyRepo(repo, dir); err != nil {
 		return demo, err
 	}
-	// Cache-mount ids of its own: the demo starts from empty mounts.
-	runID := fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff)
-	dfPath := filepath.Join(dir, "final.Dockerfile")
-	df, err := os.ReadFile(dfPath)
-	if err != nil {
+	runID := NewRunID()
+	if err := ScopeDockerfile(filepath.Join(dir, "final.Dockerfile"), "go-docker-demo"+runID+"-"); err != nil {
 		return demo, err
 	}
-	if err := os.WriteFile(dfPath, []byte(ScopeCacheIDs(string(df), "go-docker-demo"+runID+"-")), 0o644); err != nil {
-		return demo, err
-	}
-
-	ref := reg.Addr + "/go-docker-final:cache"
-	local := "go-docker-final:cache-demo-" + runID
 	before, err := d.CacheRecordIDs(ctx)
 	if err != nil {
 		return demo, err
 	}
-	cleanup := func() error {
+	local := "go-docker-final:cache-demo-" + runID
+	var pushed []string
+	// emptyBuilder removes every image and build-cache record the demo
+	// made: the next build starts as on a new CI runner.
+	emptyBuilder := func() {
 		c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		// Either image may not exist yet; rm -f reports that, harmlessly.
-		d.Output(c, "image", "rm", "-f", ref, local)
+		d.Output(c, append([]string{"image", "rm", "-f", local}, pushed...)...)
 		d.PruneCacheSince(c, before)
-		return nil
 	}
-	defer cleanup()
+	defer emptyBuilder()
 
-	build := func(name string, opts BuildOptions) (BuildResult, error) {
+	build := func(mode, name string, opts BuildOptions) (BuildResult, error) {
 		opts.Dir, opts.Dockerfile = dir, "final.Dockerfile"
-		opts.LogFile = filepath.Join(logDir, "cache-demo-"+name+".log")
-		say("%s build...", name)
+		opts.LogFile = filepath.Join(logDir, "cache-demo-"+mode+"-"+name+".log")
+		say("%s: %s build...", mode, name)
 		res, err := d.Build(ctx, opts)
 		if err != nil {
-			return res, fmt.Errorf("cache demo, %s build: %w", name, err)
+			return res, fmt.Errorf("cache demo, %s %s build: %w", mode, name, err)
 		}
-		say("%s build: %.1f s", name, res.Duration.Seconds())
+		say("%s: %s build: %.1f s", mode, name, res.Duration.Seconds())
 		return res, nil
 	}
-
-	inline := map[string]string{"BUILDKIT_INLINE_CACHE": "1"}
-	cold, err := build("cold", BuildOptions{Tag: ref, NoCache: true, BuildArgs: inline})
-	if err != nil {
-		return demo, err
-	}
-	demo.ColdS = cold.Duration.Seconds()
-	if _, err := d.Output(ctx, "push", ref); err != nil {
-		return demo, err
-	}
-	say("pushed %s; removing the demo's images and build cache", ref)
-	if err := cleanup(); err != nil {
-		return demo, err
-	}
-
-	warm, err := build("registry-warm", BuildOptions{Tag: local, BuildArgs: inline, CacheFrom: ref})
-	if err != nil {
-		return demo, err
-	}
-	demo.RegistryWarmS = warm.Duration.Seconds()
-	demo.RegistryWarmSteps.Ran, demo.RegistryWarmSteps.Cached = warm.Ran()
-	_, demo.ImportedFromRegistry = warm.Find("importing cache manifest from " + ref)
-
-	again, err := build("local-warm", BuildOptions{Tag: local})
-	if err != nil {
-		return demo, err
-	}
-	demo.LocalWarmS = again.Duration.Seconds()
-
-	// A new runner after a one-line edit: only the registry to help.
-	if err := cleanup(); err != nil {
-		return demo, err
-	}
 	main := filepath.Join(dir, "dependencies", "main.go")
-	src, err := os.ReadFile(main)
+	original, err := os.ReadFile(main)
 	if err != nil {
 		return demo, err
 	}
-	if !strings.Contains(string(src), "Hello, Docker!") {
-		return demo, errors.New("dependencies/main.go: no greeting line to edit")
+
+	for _, mode := range []string{"inline", "registry-max"} {
+		if err := os.WriteFile(main, original, 0o644); err != nil {
+			return demo, err
+		}
+		m := CacheDemoMode{Name: mode}
+		var cold BuildOptions
+		var cacheRepo, cacheTag string
+		switch mode {
+		case "inline":
+			cacheRepo, cacheTag = "go-docker-final", "inline-"+runID
+			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
+			cold = BuildOptions{Tag: m.CacheRef, NoCache: true, CacheTo: "type=inline"}
+			pushed = append(pushed, m.CacheRef)
+		case "registry-max":
+			cacheRepo, cacheTag = "go-docker-cache", "max-"+runID
+			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
+			cold = BuildOptions{Tag: local, NoCache: true, CacheTo: "type=registry,ref=" + m.CacheRef + ",mode=max"}
+		}
+		res, err := build(mode, "cold", cold)
+		if err != nil {
+			return demo, err
+		}
+		m.ColdS = res.Duration.Seconds()
+		if mode == "inline" {
+			if _, err := d.Output(ctx, "push", m.CacheRef); err != nil {
+				return demo, err
+			}
+		}
+		if m.CacheBytes, err = reg.Bytes(ctx, cacheRepo, cacheTag); err != nil {
+			return demo, err
+		}
+		say("%s: %s in the registry as %s; emptying the builder", mode, HumanSize(m.CacheBytes), m.CacheRef)
+		emptyBuilder()
+
+		cacheFrom := "type=registry,ref=" + m.CacheRef
+		noop, err := build(mode, "empty-builder-noop", BuildOptions{Tag: local, CacheFrom: cacheFrom})
+		if err != nil {
+			return demo, err
+		}
+		m.EmptyBuilderNoopS = noop.Duration.Seconds()
+		m.NoopSteps.Ran, m.NoopSteps.Cached = noop.Ran()
+		_, m.ImportedFromRegistry = noop.Find("importing cache manifest from " + m.CacheRef)
+		emptyBuilder()
+
+		// A new runner after a one-line edit: only the registry to help.
+		if err := EditGreeting(main, "cache demo "+mode+" "+runID); err != nil {
+			return demo, err
+		}
+		edit, err := build(mode, "empty-builder-edit", BuildOptions{Tag: local, CacheFrom: cacheFrom})
+		if err != nil {
+			return demo, err
+		}
+		m.EmptyBuilderEditS = edit.Duration.Seconds()
+		m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
+		if b, ok := edit.Find("go build"); ok {
+			m.PackagesCompiledAfterEdit = len(b.Output)
+		}
+		emptyBuilder()
+		demo.Modes = append(demo.Modes, m)
 	}
-	if err := os.WriteFile(main, []byte(strings.Replace(string(src), "Hello, Docker!", "Hello, cache demo "+runID+"!", 1)), 0o644); err != nil {
-		return demo, err
-	}
-	edit, err := build("edit-registry-warm", BuildOptions{Tag: local, CacheFrom: ref})
-	if err != nil {
-		return demo, err
-	}
-	demo.EditRegistryWarmS = edit.Duration.Seconds()
-	demo.EditSteps.Ran, demo.EditSteps.Cached = edit.Ran()
-	if b, ok := edit.Find("go build"); ok {
-		demo.PackagesCompiledAfterEdit = len(b.Output)
-	}
-	demo.StandInBases = d.StandInBases()
 	return demo, nil
+}
+
+// EditGreeting changes the greeting line of a program's main.go ("Hello,
+// ...!") to one that names tag, so no earlier build can have cached it.
+func EditGreeting(path, tag string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		j := strings.Index(l, "Hello, ")
+		if j < 0 {
+			continue
+		}
+		k := strings.Index(l[j:], "!")
+		if k < 0 {
+			break
+		}
+		lines[i] = l[:j] + "Hello, " + tag + l[j+k:]
+		return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
+	}
+	return errors.New(path + ": no greeting line to edit")
+}
+
+// NewRunID returns a short id that names one run's tags and cache ids.
+func NewRunID() string { return fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff) }
+
+// ScopeDockerfile rewrites a Dockerfile's cache-mount ids to start with
+// scope (see ScopeCacheIDs).
+func ScopeDockerfile(path, scope string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(ScopeCacheIDs(string(b), scope)), 0o644)
 }

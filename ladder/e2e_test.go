@@ -152,14 +152,9 @@ func isolatedCopy(t *testing.T) string {
 	}
 	t.Cleanup(func() { docker.PruneCacheSince(context.Background(), before) })
 	dir := copyRepo(t)
-	scope := fmt.Sprintf("go-docker-e2e%d-", time.Now().UnixNano())
+	scope := "go-docker-e2e" + NewRunID() + "-"
 	for _, r := range Rungs {
-		path := filepath.Join(dir, r.Dockerfile)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(ScopeCacheIDs(string(b), scope)), 0o644); err != nil {
+		if err := ScopeDockerfile(filepath.Join(dir, r.Dockerfile), scope); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -170,9 +165,11 @@ func isolatedCopy(t *testing.T) string {
 // every run, so no earlier build can have cached it.
 func editGreeting(t *testing.T, dir string) string {
 	t.Helper()
-	greeting := fmt.Sprintf("Hello, edit %d!", time.Now().UnixNano())
-	replaceInFile(t, filepath.Join(dir, "dependencies", "main.go"), `"Hello, Docker!"`, fmt.Sprintf("%q", greeting))
-	return greeting
+	tag := "edit " + NewRunID()
+	if err := EditGreeting(filepath.Join(dir, "dependencies", "main.go"), tag); err != nil {
+		t.Fatal(err)
+	}
+	return "Hello, " + tag + "!"
 }
 
 func replaceInFile(t *testing.T, path, old, new string) {
@@ -418,8 +415,17 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	if img.Architecture != target {
 		t.Errorf("image architecture: got %q, want %s", img.Architecture, target)
 	}
-	bin, _ := exportBinary(t, ctx, target, root, "linux/"+target, false)
-	f, err := elf.Open(bin)
+	// The binary, from a build that asks BuildKit to name each step's
+	// platform (BUILDKIT_MULTI_PLATFORM=1 does that for one platform too).
+	out := t.TempDir()
+	res, err := docker.Build(ctx, BuildOptions{Dir: root, Dockerfile: "final.Dockerfile", Target: "binary",
+		Platform: "linux/" + target, Output: "type=local,dest=" + out,
+		BuildArgs: map[string]string{"BUILDKIT_MULTI_PLATFORM": "1"},
+		LogFile:   filepath.Join(logDir(t), "cross-"+target+".log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(filepath.Join(out, "linux_"+target, "server"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,18 +433,10 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	if f.Machine != machine {
 		t.Errorf("binary machine: got %v, want %v", f.Machine, machine)
 	}
-	// No emulation, in BuildKit's own words: it names the platform of every
-	// step, and a cross-compiled step as BUILDPLATFORM->TARGETARCH. Under
-	// QEMU the go build step would run as linux/<target> instead.
-	log, err := os.ReadFile(filepath.Join(root, "out", "logs", "build-final.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ParseProgress(bytes.NewReader(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	step, ok := p.Find("go build")
+	// No emulation, in BuildKit's own words: a step that runs on the build
+	// platform and targets another is named BUILDPLATFORM->TARGETARCH.
+	// Under QEMU the go build step would be named linux/<target> instead.
+	step, ok := res.Find("go build")
 	if want := "[" + native + "->" + target + " "; !ok || !strings.HasPrefix(step.Name, want) {
 		t.Errorf("go build step: got %q, want it to start with %q (run on the build platform, cross-compiled)", step.Name, want)
 	}
@@ -760,18 +758,38 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// On an empty builder, --cache-from the registry answered every
-	// instruction: all steps CACHED, nothing ran.
-	if !demo.ImportedFromRegistry {
-		t.Error("registry-warm build: no 'importing cache manifest from' the registry in its log")
+	if len(demo.Modes) != 2 || demo.Modes[0].Name != "inline" || demo.Modes[1].Name != "registry-max" {
+		t.Fatalf("modes: got %+v, want inline and registry-max", demo.Modes)
 	}
-	if demo.RegistryWarmSteps.Ran != 0 || demo.RegistryWarmSteps.Cached == 0 {
-		t.Errorf("registry-warm build: %d steps ran and %d were CACHED, want 0 ran and some CACHED", demo.RegistryWarmSteps.Ran, demo.RegistryWarmSteps.Cached)
+	for _, m := range demo.Modes {
+		t.Run(m.Name, func(t *testing.T) {
+			// On an empty builder, --cache-from the registry answered every
+			// instruction: all steps CACHED, nothing ran.
+			if !m.ImportedFromRegistry {
+				t.Error("empty-builder build: no 'importing cache manifest from' the registry in its log")
+			}
+			if m.NoopSteps.Ran != 0 || m.NoopSteps.Cached == 0 {
+				t.Errorf("empty-builder build: %d steps ran and %d were CACHED, want 0 ran and some CACHED", m.NoopSteps.Ran, m.NoopSteps.Cached)
+			}
+			if m.CacheBytes <= 0 {
+				t.Errorf("cache bytes in the registry: got %d, want some", m.CacheBytes)
+			}
+			// What did not travel: the cache mounts. After an edit on an
+			// empty builder, go build compiled gin and the rest again.
+			if m.PackagesCompiledAfterEdit < 10 {
+				t.Errorf("packages compiled after an edit on an empty builder: got %d, want all of them (the GOCACHE mount does not travel)", m.PackagesCompiledAfterEdit)
+			}
+		})
 	}
-	// What did not travel: the cache mounts. After an edit on an empty
-	// builder, go build compiled gin and the rest again.
-	if demo.PackagesCompiledAfterEdit < 10 {
-		t.Errorf("packages compiled after an edit on an empty builder: got %d, want all of them (the GOCACHE mount does not travel)", demo.PackagesCompiledAfterEdit)
+	// mode=max carries the build stage's layers too: more steps come back
+	// CACHED after an edit than with the inline cache, which holds only the
+	// image's own.
+	if in, max := demo.Modes[0], demo.Modes[1]; max.StepsCachedAfterEdit < in.StepsCachedAfterEdit {
+		t.Errorf("steps CACHED after an edit: registry-max %d, inline %d; want max at least as many", max.StepsCachedAfterEdit, in.StepsCachedAfterEdit)
+	}
+	// The registry container is gone.
+	if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+RegistryLabel); strings.TrimSpace(out) != "" {
+		t.Errorf("registry containers left behind: %s", out)
 	}
 }
 

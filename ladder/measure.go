@@ -89,7 +89,7 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	if err := c.Docker.Ping(ctx); err != nil {
 		return rep, err
 	}
-	m := &measurer{Config: c, ctx: ctx, start: time.Now(), runID: fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff)}
+	m := &measurer{Config: c, ctx: ctx, start: time.Now(), runID: NewRunID()}
 	m.logs = filepath.Join(c.Out, "logs")
 	if m.tmp, err = os.MkdirTemp("", "go-docker-compare-"); err != nil {
 		return rep, err
@@ -430,24 +430,7 @@ func (m *measurer) native(program, gocache, scenario string, run int) (float64, 
 // editProgram changes one line of program/main.go, differently each time.
 func (m *measurer) editProgram(program string) error {
 	m.editN++
-	path := filepath.Join(m.dir, program, "main.go")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	lines := strings.Split(string(b), "\n")
-	for i, l := range lines {
-		if strings.Contains(l, `Hello, `) {
-			j := strings.Index(l, "Hello, ")
-			k := strings.Index(l[j:], "!")
-			if k < 0 {
-				break
-			}
-			lines[i] = l[:j] + fmt.Sprintf("Hello, compare %s-%d", m.runID, m.editN) + l[j+k:]
-			return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
-		}
-	}
-	return fmt.Errorf("%s: no greeting line to edit", path)
+	return EditGreeting(filepath.Join(m.dir, program, "main.go"), fmt.Sprintf("compare %s-%d", m.runID, m.editN))
 }
 
 // addDependency adds DepModule at version to the copy's go.mod and go.sum

@@ -17,6 +17,11 @@ set -o pipefail
 DOCKER=${DOCKER:-docker}
 IMAGE_PREFIX=${IMAGE_PREFIX:-go-docker-}
 
+if [ $# -gt 0 ]; then
+	echo "distclean: takes no arguments (got '$1'): run make distclean" >&2
+	exit 2
+fi
+
 if ! "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
 	echo "distclean: no Docker engine answers: start Docker and retry" >&2
 	exit 1
@@ -45,7 +50,7 @@ fi
 
 # Cache mounts are build-cache records of type exec.cachemount whose
 # description names the mount's id.
-records=$("$DOCKER" system df -v --format '{{range .BuildCache}}{{.ID}} {{.CacheType}} {{.Description}}{{"\n"}}{{end}}' |
+records=$("$DOCKER" system df -v --format '{{range .BuildCache}}{{println .ID .CacheType .Description}}{{end}}' |
 	awk '$2 == "exec.cachemount" && /with id "\/?go-docker-/ { print $1 }')
 for id in $records; do
 	"$DOCKER" builder prune -af --filter "id=$id" >/dev/null
