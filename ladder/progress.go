@@ -16,6 +16,10 @@ type Step struct {
 	ID     int
 	Name   string // e.g. "[build 2/4] RUN go mod download"
 	Cached bool   // the step printed CACHED
+	// Pulled: the step printed only blob transfers (sha256:... done,
+	// extracting sha256:...): its result came from an imported cache, and
+	// BuildKit downloaded the layer instead of printing CACHED.
+	Pulled bool
 	Done   bool   // the step printed DONE
 	// Seconds is the step's own duration, from "DONE 0.7s" (0 if CACHED).
 	Seconds float64
@@ -36,6 +40,7 @@ var (
 	outputLine   = regexp.MustCompile(`^\d+\.\d+ (.*)$`)
 	contextLine  = regexp.MustCompile(`^transferring context: ([\d.]+)([kMGT]?B)`)
 	stepStatuses = regexp.MustCompile(`^(DONE|CACHED|ERROR)\b(?: ([\d.]+)s)?`)
+	blobLine     = regexp.MustCompile(`^(extracting )?sha256:[0-9a-f]{64}\b`)
 )
 
 // ParseProgress reads the plain progress output of a BuildKit build.
@@ -82,6 +87,10 @@ func ParseProgress(r io.Reader) (Progress, error) {
 			p.ContextBytes = n
 			continue
 		}
+		if blobLine.MatchString(rest) {
+			st.Pulled = true
+			continue
+		}
 		if o := outputLine.FindStringSubmatch(rest); o != nil {
 			st.Output = append(st.Output, o[1])
 		}
@@ -116,15 +125,20 @@ func (p Progress) Find(substr string) (Step, bool) {
 	return Step{}, false
 }
 
-// Ran counts the steps that ran (not CACHED) among those named by a
-// Dockerfile instruction, leaving out BuildKit's internal steps and FROM,
-// which resolves an image rather than running.
+// FromCache reports whether a step's result came from a cache: CACHED, or
+// pulled from an imported one without running (no output of its own).
+func (s Step) FromCache() bool { return s.Cached || (s.Pulled && len(s.Output) == 0) }
+
+// Ran counts the steps that ran (not from a cache) among those named by a
+// Dockerfile instruction, leaving out BuildKit's internal steps, FROM and
+// named build contexts, which resolve an image rather than run.
 func (p Progress) Ran() (ran, cached int) {
 	for _, s := range p.Steps {
-		if strings.HasPrefix(s.Name, "[internal]") || !strings.HasPrefix(s.Name, "[") || strings.Contains(s.Name, "] FROM ") {
+		if strings.HasPrefix(s.Name, "[internal]") || strings.HasPrefix(s.Name, "[context ") ||
+			!strings.HasPrefix(s.Name, "[") || strings.Contains(s.Name, "] FROM ") {
 			continue
 		}
-		if s.Cached {
+		if s.FromCache() {
 			cached++
 		} else {
 			ran++

@@ -177,3 +177,31 @@ func TestFindRungs(t *testing.T) {
 		t.Errorf("FindRungs(nope): got %v, want an error naming it and listing the rungs", err)
 	}
 }
+
+// A step answered by an imported cache may print the layers it pulled and
+// DONE instead of CACHED (BuildKit 0.33); named build contexts resolve an
+// image, like FROM.
+func TestRanCountsPulledStepsAsCached(t *testing.T) {
+	log := `#2 [context golang:1.26-alpine] load metadata for go-docker-stand-in/golang:1.26-alpine
+#2 DONE 0.0s
+#7 [base 1/3] WORKDIR /src
+#7 CACHED
+#8 [base 2/3] RUN go mod download
+#8 sha256:44e19521ac33a7f0acf24fa400e1f4a0f1d0cc8facc22f42d050dc732eb9ad37 684B / 684B 0.0s done
+#8 extracting sha256:44e19521ac33a7f0acf24fa400e1f4a0f1d0cc8facc22f42d050dc732eb9ad37 0.0s done
+#8 DONE 0.1s
+#9 [build 1/1] RUN go build -v ./dependencies
+#9 0.512 github.com/go-docker/go-docker/dependencies
+#9 DONE 0.7s
+`
+	p, err := ParseProgress(strings.NewReader(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ran, cached := p.Ran(); ran != 1 || cached != 2 {
+		t.Errorf("Ran: got %d ran, %d cached, want 1 and 2", ran, cached)
+	}
+	if s, _ := p.Find("go mod download"); !s.Pulled || !s.FromCache() || len(s.Output) != 0 {
+		t.Errorf("pulled step: got %+v, want Pulled, from the cache, no output", s)
+	}
+}
