@@ -20,7 +20,7 @@ type Step struct {
 	// extracting sha256:...): its result came from an imported cache, and
 	// BuildKit downloaded the layer instead of printing CACHED.
 	Pulled bool
-	Done   bool   // the step printed DONE
+	Done   bool // the step printed DONE
 	// Seconds is the step's own duration, from "DONE 0.7s" (0 if CACHED).
 	Seconds float64
 	Error   bool     // the step printed ERROR
