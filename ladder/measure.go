@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,6 +77,7 @@ type measurer struct {
 	dockerfiles map[string]string // originals, by path relative to dir
 	editN       int
 	images      map[string]bool // ids of every image this run built
+	epoch       int64           // SOURCE_DATE_EPOCH: the copy's last commit
 
 }
 
@@ -202,6 +204,11 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 			if st, ok := res.Find("go build"); ok && st.Done {
 				samples[r.Name]["edit-step"] = append(samples[r.Name]["edit-step"], st.Seconds)
 			}
+			b := res.Breakdown(res.Duration.Seconds())
+			for k, v := range map[string]float64{"bd-context": b.Context, "bd-metadata": b.Metadata, "bd-gobuild": b.GoBuild,
+				"bd-steps": b.Steps, "bd-export": b.Export, "bd-other": b.Other} {
+				samples[r.Name][k] = append(samples[r.Name][k], v)
+			}
 		}
 	}
 	for run := 1; run <= c.Runs; run++ {
@@ -221,6 +228,8 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 		s := samples[results[i].Name]
 		results[i].BuildS = BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
 		results[i].EditBuildStepS = NewStats(s["edit-step"])
+		results[i].EditBreakdownS = EditBreakdown{Context: NewStats(s["bd-context"]), Metadata: NewStats(s["bd-metadata"]),
+			GoBuild: NewStats(s["bd-gobuild"]), Steps: NewStats(s["bd-steps"]), Export: NewStats(s["bd-export"]), Other: NewStats(s["bd-other"])}
 	}
 	rep.Rungs = results
 	rep.Native = map[string]Native{}
@@ -274,6 +283,13 @@ func (m *measurer) prepareCopy(dir string) error {
 			}
 		}
 	}
+	out, err := exec.CommandContext(m.ctx, "git", "-C", dir, "log", "-1", "--format=%ct").Output()
+	if err != nil {
+		return fmt.Errorf("git log in the copy: %w", err)
+	}
+	if m.epoch, err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64); err != nil {
+		return fmt.Errorf("git log in the copy: %w", err)
+	}
 	m.dockerfiles = map[string]string{}
 	for _, r := range m.Rungs {
 		b, err := os.ReadFile(filepath.Join(dir, r.Dockerfile))
@@ -304,10 +320,12 @@ func (m *measurer) build(r Rung, scenario string, run int, dir string, noCache b
 		runs = 1 // measured once: bytes, not seconds
 	}
 	m.say(r.Name, scenario, run, runs, "")
+	// Each rung is built as make builds it: the final rung reproducibly.
 	res, err := m.Docker.Build(m.ctx, BuildOptions{
 		Dir: dir, Dockerfile: r.Dockerfile, Tag: r.Image("go-docker-") + ":compare-" + m.runID, NoCache: noCache,
-		BuildArgs: map[string]string{"GO_VERSION": m.GoVersion, "ALPINE_VERSION": m.AlpineVersion},
-		LogFile:   m.logFile(r.Name, scenario, run),
+		BuildArgs:    map[string]string{"GO_VERSION": m.GoVersion, "ALPINE_VERSION": m.AlpineVersion},
+		Reproducible: r.Reproducible, SourceDateEpoch: m.epoch,
+		LogFile: m.logFile(r.Name, scenario, run),
 	})
 	if err != nil {
 		return res, fmt.Errorf("%s %s run %d: %w", r.Name, scenario, run, err)

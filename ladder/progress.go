@@ -146,3 +146,37 @@ func (p Progress) Ran() (ran, cached int) {
 	}
 	return ran, cached
 }
+
+// Breakdown splits a build's wall time by what BuildKit reports doing. The
+// parts are the DONE times of its steps; Other is what is left of the wall
+// time: the CLI starting, the session, the solve itself.
+type Breakdown struct {
+	Context  float64 // load build definition, .dockerignore, build context
+	Metadata float64 // base image metadata and named contexts
+	GoBuild  float64 // the go build step (its container start included)
+	Steps    float64 // every other Dockerfile step
+	Export   float64 // exporting to image (layers, manifest, naming)
+	Other    float64
+}
+
+// Breakdown splits wall (the build's wall time) by the steps of p.
+func (p Progress) Breakdown(wall float64) Breakdown {
+	var b Breakdown
+	for _, s := range p.Steps {
+		switch n := s.Name; {
+		case strings.HasPrefix(n, "[internal] load metadata"), strings.HasPrefix(n, "[context "),
+			strings.HasPrefix(n, "resolve image config"):
+			b.Metadata += s.Seconds
+		case strings.HasPrefix(n, "[internal]"):
+			b.Context += s.Seconds
+		case strings.HasPrefix(n, "exporting"), strings.HasPrefix(n, "writing image"), strings.HasPrefix(n, "naming to"):
+			b.Export += s.Seconds
+		case strings.Contains(n, "go build"):
+			b.GoBuild += s.Seconds
+		case strings.HasPrefix(n, "["):
+			b.Steps += s.Seconds
+		}
+	}
+	b.Other = max(0, wall-b.Context-b.Metadata-b.GoBuild-b.Steps-b.Export)
+	return b
+}

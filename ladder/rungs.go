@@ -16,15 +16,18 @@ type Rung struct {
 	Name       string // as in `make <name>`
 	Dockerfile string // relative to the repository root
 	Program    string // the Go package it builds, relative to the root
+	// Reproducible: make builds it with ReproducibleFlags (SOURCE_DATE_EPOCH
+	// from the last commit, rewrite-timestamp, no provenance).
+	Reproducible bool
 }
 
 // Rungs lists the ladder in order.
 var Rungs = []Rung{
-	{"simple", "dockerfiles/simple.Dockerfile", "simple"},
-	{"multi-stage", "dockerfiles/multi-stage.Dockerfile", "simple"},
-	{"dependencies", "dockerfiles/dependencies.Dockerfile", "dependencies"},
-	{"buildkit", "dockerfiles/buildkit.Dockerfile", "dependencies"},
-	{"final", "final.Dockerfile", "dependencies"},
+	{"simple", "dockerfiles/simple.Dockerfile", "simple", false},
+	{"multi-stage", "dockerfiles/multi-stage.Dockerfile", "simple", false},
+	{"dependencies", "dockerfiles/dependencies.Dockerfile", "dependencies", false},
+	{"buildkit", "dockerfiles/buildkit.Dockerfile", "dependencies", false},
+	{"final", "final.Dockerfile", "dependencies", true},
 }
 
 // RungNames returns the names of all rungs, in order.

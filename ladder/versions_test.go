@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,35 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 			if m[2] != want[name] {
 				t.Errorf("%s: %s=%s, but .github/base-images/Dockerfile says %s", file, name, m[2], want[name])
 			}
+		}
+	}
+}
+
+// make final and the measuring tool build the final image the same way:
+// the Makefile's final recipe holds every one of ReproducibleFlags, and
+// the catalogue marks exactly the rungs the Makefile builds that way.
+func TestMakefileBuildsFinalWithReproducibleFlags(t *testing.T) {
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipe := regexp.MustCompile(`(?s)\nfinal: .*?\n\n`).FindString(string(b))
+	if recipe == "" {
+		t.Fatal("Makefile: no final target")
+	}
+	recipe = strings.NewReplacer("$(comma)", ",", "$(IMAGE_PREFIX)final", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
+	for _, f := range ReproducibleFlags("TAG", 42) {
+		if !strings.Contains(recipe, f) {
+			t.Errorf("Makefile's final recipe lacks %q (ReproducibleFlags): the tool would measure another build than make final", f)
+		}
+	}
+	for _, r := range Rungs {
+		if r.Reproducible != (r.Name == "final") {
+			t.Errorf("rung %s: Reproducible=%v, but the Makefile builds only final that way", r.Name, r.Reproducible)
 		}
 	}
 }
