@@ -195,7 +195,7 @@ lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's buil
 	out/bin/actionlint
 	@$(STRICT) for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
 		echo "build checks: $$f"; \
-		$(DOCKER) build --check -f $$f . >out/logs/check.log 2>&1 \
+		$(DOCKER) build --check $$(scripts/ensure-docker.sh build-flags) -f $$f . >out/logs/check.log 2>&1 \
 			|| { cat out/logs/check.log >&2; exit 1; }; \
 		grep -q 'no warnings found' out/logs/check.log || { cat out/logs/check.log >&2; exit 1; }; \
 	done

@@ -741,8 +741,8 @@ func TestDockerfilesPassBuildChecks(t *testing.T) {
 	ctx := engine(t)
 	for _, r := range Rungs {
 		t.Run(r.Name, func(t *testing.T) {
-			out, err := docker.CombinedOutput(ctx, "buildx", "build", "--check",
-				"--build-arg", "BUILDKIT_SYNTAX=docker/dockerfile:1", "-f", filepath.Join(repoRoot(t), r.Dockerfile), repoRoot(t))
+			args := append([]string{"buildx", "build", "--check"}, docker.BaseFlags...)
+			out, err := docker.CombinedOutput(ctx, append(args, "-f", filepath.Join(repoRoot(t), r.Dockerfile), repoRoot(t))...)
 			if err != nil || !strings.Contains(out, "no warnings found") {
 				t.Errorf("build checks on %s: %v\n%s", r.Dockerfile, err, out)
 			}
