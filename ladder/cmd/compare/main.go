@@ -97,6 +97,10 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := cfg.Docker.Ping(ctx); err != nil {
 		return err
 	}
+	// Stand-in base images, where scripts/ensure-docker.sh made them.
+	if cfg.Docker.BaseFlags, err = cfg.Docker.StandInFlags(ctx, root, *goVersion, *alpineVersion); err != nil {
+		return err
+	}
 
 	// From here on, results of an earlier run would be mistaken for this
 	// one's if this one fails: remove them first, write the new ones last.
