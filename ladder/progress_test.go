@@ -205,3 +205,32 @@ func TestRanCountsPulledStepsAsCached(t *testing.T) {
 		t.Errorf("pulled step: got %+v, want Pulled, from the cache, no output", s)
 	}
 }
+
+func TestBreakdownSplitsWallTimeByStep(t *testing.T) {
+	log := `#1 [internal] load build definition from final.Dockerfile
+#1 DONE 0.1s
+#2 [context golang:1.26-alpine] load metadata for go-docker-stand-in/golang:1.26-alpine
+#2 DONE 0.2s
+#4 [internal] load build context
+#4 DONE 0.1s
+#7 [base 1/3] WORKDIR /src
+#7 CACHED
+#9 [build 1/1] RUN go build -v ./dependencies
+#9 DONE 0.6s
+#10 [runtime 2/2] COPY --from=build /out/server /server
+#10 DONE 0.1s
+#11 exporting to image
+#11 DONE 0.3s
+`
+	p, err := ParseProgress(strings.NewReader(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Breakdown(2.0)
+	want := Breakdown{Context: 0.2, Metadata: 0.2, GoBuild: 0.6, Steps: 0.1, Export: 0.3, Other: 0.6}
+	near := func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+	if !near(got.Context, want.Context) || !near(got.Metadata, want.Metadata) || !near(got.GoBuild, want.GoBuild) ||
+		!near(got.Steps, want.Steps) || !near(got.Export, want.Export) || !near(got.Other, want.Other) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
