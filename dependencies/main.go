@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -64,9 +65,10 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 0
 	}
 
-	// Stop on SIGTERM (docker stop) and SIGINT (Ctrl-C). Without this, the
-	// program is PID 1 in its container, ignores SIGTERM, and docker stop
-	// waits 10 s before killing it.
+	// Stop on SIGTERM (docker stop) and SIGINT (Ctrl-C) by shutting down
+	// gracefully. Without this, the Go runtime exits at once on SIGTERM with
+	// status 2, cutting off requests in flight; with it, they finish and the
+	// exit code is 0.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 
@@ -76,7 +78,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 1
 	}
 	logger.WithFields(logrus.Fields{"addr": ln.Addr().String(), "version": version}).Info("listening")
-	if err := serve(ctx, newServer(newRouter(logger)), ln); err != nil {
+	if err := serve(ctx, newServer(newRouter(logger), logger), ln); err != nil {
 		logger.WithError(err).Error("server failed")
 		return 1
 	}
@@ -91,7 +93,18 @@ func newRouter(logger *logrus.Logger) *gin.Engine {
 	// gin.New, not gin.Default: requests are logged by logrus as JSON below,
 	// not by gin's text logger.
 	r := gin.New()
-	r.Use(requestLogger(logger), gin.Recovery())
+	// ClientIP is the peer's address: no proxy's X-Forwarded-For is trusted
+	// (gin.New trusts every proxy). Behind a load balancer, list its
+	// addresses here instead.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		panic(err) // cannot happen for nil
+	}
+	// A panic in a handler becomes a 500 and one JSON log line at level
+	// error, instead of gin.Recovery's plain-text stack dump.
+	r.Use(requestLogger(logger), gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, recovered any) {
+		logger.WithFields(logrus.Fields{"panic": fmt.Sprint(recovered), "path": c.Request.URL.Path}).Error("handler panicked")
+		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal server error"})
+	}))
 	// Answer a known path with the wrong method 405, not 404.
 	r.HandleMethodNotAllowed = true
 
@@ -126,10 +139,12 @@ func requestLogger(logger *logrus.Logger) gin.HandlerFunc {
 
 // newServer gives the server explicit timeouts: gin's r.Run uses
 // http.ListenAndServe, which has none, so one slow client could hold a
-// connection open forever.
-func newServer(h http.Handler) *http.Server {
+// connection open forever. net/http's own errors (a failed TLS handshake, a
+// panic it recovered) go to logger as JSON lines at level error.
+func newServer(h http.Handler, logger *logrus.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ErrorLog:          log.New(logger.WriterLevel(logrus.ErrorLevel), "", 0),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

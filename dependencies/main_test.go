@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,9 +12,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/sirupsen/logrus"
 )
 
@@ -207,7 +210,7 @@ func TestShutdownFinishesInFlightRequest(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, newServer(handler), ln) }()
+	go func() { served <- serve(ctx, newServer(handler, quietLogger()), ln) }()
 
 	type result struct {
 		body string
@@ -266,4 +269,91 @@ func portOf(t *testing.T, rawURL string) int {
 		t.Fatal(err)
 	}
 	return port
+}
+
+// jsonLines parses every line of buf as a JSON object.
+func jsonLines(t *testing.T, buf *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", l, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+func TestPanicInAHandlerIsA500AndOneJSONErrorLine(t *testing.T) {
+	var buf bytes.Buffer
+	logger := logrus.New()
+	logger.SetOutput(&buf)
+	logger.SetFormatter(&logrus.JSONFormatter{})
+	router := newRouter(logger)
+	router.GET("/boom", func(c *gin.Context) { panic("boom") })
+
+	rec := httptest.NewRecorder()
+	router.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/boom", nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("status: got %d, want 500", rec.Code)
+	}
+	var errors []map[string]any
+	for _, l := range jsonLines(t, &buf) {
+		if l["level"] == "error" {
+			errors = append(errors, l)
+		}
+	}
+	if len(errors) != 1 || errors[0]["panic"] != "boom" {
+		t.Errorf("error lines: got %v, want one with panic=boom", errors)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) snapshot() *bytes.Buffer {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.NewBuffer(bytes.Clone(b.buf.Bytes()))
+}
+
+func TestNetHTTPErrorsAreJSONLines(t *testing.T) {
+	var out lockedBuffer
+	logger := logrus.New()
+	logger.SetOutput(&out)
+	logger.SetFormatter(&logrus.JSONFormatter{})
+	srv := newServer(http.NotFoundHandler(), logger)
+	srv.ErrorLog.Printf("http: TLS handshake error from %s: EOF", "10.0.0.1:1234")
+	// logrus's writer hands lines over through a pipe: wait for the line.
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(out.snapshot().String(), "\n") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	lines := jsonLines(t, out.snapshot())
+	if len(lines) != 1 || lines[0]["level"] != "error" || !strings.Contains(fmt.Sprint(lines[0]["msg"]), "TLS handshake error") {
+		t.Errorf("net/http error log: got %v, want one JSON line at level error", lines)
+	}
+}
+
+func TestClientIPIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
+	router := newRouter(quietLogger())
+	var got string
+	router.GET("/ip", func(c *gin.Context) { got = c.ClientIP() })
+	req := httptest.NewRequest(http.MethodGet, "/ip", nil)
+	req.RemoteAddr = "192.0.2.7:4321"
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	router.ServeHTTP(httptest.NewRecorder(), req)
+	if got != "192.0.2.7" {
+		t.Errorf("ClientIP with a spoofed X-Forwarded-For: got %q, want the peer 192.0.2.7", got)
+	}
 }

@@ -85,8 +85,8 @@ func (c *Container) Inspect(ctx context.Context, format string) (string, error) 
 	return strings.TrimSpace(out), err
 }
 
-// Stop runs docker stop with a grace period, so that a program that ignores
-// SIGTERM is killed (exit code 137) rather than stopped.
+// Stop runs docker stop with a grace period: a program that has not exited
+// when it ends is killed (exit code 137).
 func (c *Container) Stop(ctx context.Context, grace time.Duration) error {
 	_, err := c.d.Output(ctx, "stop", "-t", fmt.Sprint(int(grace.Seconds())), c.ID)
 	return err
