@@ -4,7 +4,8 @@
 #   - containers of its images and its registry containers (make cache-demo);
 #   - its images: every go-docker-* tag, every image built by the Makefile
 #     (LABEL io.github.go-docker.ladder, untagged ones included), and the
-#     stand-in bases (go-docker-stand-in/*, LABEL io.github.go-docker.stand-in);
+#     stand-in bases (go-docker-stand-in/*, LABEL io.github.go-docker.stand-in),
+#     also those earlier versions tagged with official names;
 #   - the build-cache records of its cache mounts: every mount whose id starts
 #     with go-docker- (the ladder's, and those make compare and the tests made).
 # Official images (golang, alpine, registry) and other projects' build cache
@@ -42,6 +43,9 @@ images=$( {
 	"$DOCKER" images -aq --filter "reference=go-docker-stand-in/*"
 	"$DOCKER" images -aq --filter label=io.github.go-docker.ladder
 	"$DOCKER" images -aq --filter label=io.github.go-docker.stand-in
+	# What earlier versions of this project made: a Dockerfile frontend
+	# tagged docker/dockerfile:1 (its stand-ins carry the label above).
+	"$DOCKER" images -aq --filter label=io.github.go-docker.built-locally
 } | sort -u)
 if [ -n "$images" ]; then
 	# shellcheck disable=SC2086
