@@ -20,6 +20,7 @@
 #      the docker group, created if missing.
 #
 # Usage: scripts/engine.sh         set up and start the engine (root)
+#        scripts/engine.sh build   only build (or find) the binaries
 #        scripts/engine.sh stop    stop the engine this script started
 # Environment: DOCKER (default docker), GO_DOCKER_ENGINE_CACHE (default
 #              /var/cache/go-docker-engine)
@@ -152,10 +153,15 @@ case "${1:-}" in
 	buildx
 	start
 	;;
+build)
+	apt_install libseccomp-dev pkg-config
+	build
+	echo "$BIN"
+	;;
 stop)
 	stop
 	;;
 *)
-	die "unknown argument '$1': use no argument (set up and start) or 'stop'"
+	die "unknown argument '$1': use no argument (set up and start), 'build' or 'stop'"
 	;;
 esac
