@@ -60,7 +60,7 @@ help: ## Show this help.
 		/^[a-zA-Z0-9_-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } \
 		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-##@ The ladder (each prints: image, size as `docker images` shows it, build wall time)
+##@ The ladder (each prints: image, unpacked size in `docker images` units, build wall time)
 
 # build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one
 # line. The size is the unpacked size (the layers' sum in `docker history`):
