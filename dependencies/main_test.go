@@ -60,9 +60,7 @@ func TestRoutes(t *testing.T) {
 
 func TestRequestLogIsOneJSONLine(t *testing.T) {
 	var buf bytes.Buffer
-	logger := logrus.New()
-	logger.SetOutput(&buf)
-	logger.SetFormatter(&logrus.JSONFormatter{})
+	logger := jsonLogger(&buf)
 	router := newRouter(logger)
 	router.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/nope", nil))
 
@@ -251,6 +249,14 @@ func TestShutdownFinishesInFlightRequest(t *testing.T) {
 }
 
 // quietLogger discards the request log, for tests that don't read it.
+// jsonLogger logs JSON lines to w, as run's logger does.
+func jsonLogger(w io.Writer) *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(w)
+	l.SetFormatter(&logrus.JSONFormatter{})
+	return l
+}
+
 func quietLogger() *logrus.Logger {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
@@ -287,9 +293,7 @@ func jsonLines(t *testing.T, buf *bytes.Buffer) []map[string]any {
 
 func TestPanicInAHandlerIsA500AndOneJSONErrorLine(t *testing.T) {
 	var buf bytes.Buffer
-	logger := logrus.New()
-	logger.SetOutput(&buf)
-	logger.SetFormatter(&logrus.JSONFormatter{})
+	logger := jsonLogger(&buf)
 	router := newRouter(logger)
 	router.GET("/boom", func(c *gin.Context) { panic("boom") })
 
@@ -329,9 +333,7 @@ func (b *lockedBuffer) snapshot() *bytes.Buffer {
 
 func TestNetHTTPErrorsAreJSONLines(t *testing.T) {
 	var out lockedBuffer
-	logger := logrus.New()
-	logger.SetOutput(&out)
-	logger.SetFormatter(&logrus.JSONFormatter{})
+	logger := jsonLogger(&out)
 	srv := newServer(http.NotFoundHandler(), logger)
 	srv.ErrorLog.Printf("http: TLS handshake error from %s: EOF", "10.0.0.1:1234")
 	// logrus's writer hands lines over through a pipe: wait for the line.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -74,13 +73,10 @@ type Registry struct {
 // none can be pulled) as a container on a free loopback port, and waits
 // until it answers.
 func StartRegistry(ctx context.Context, d Docker, repo string) (*Registry, error) {
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), "registry-image")
-	cmd.Env = append(os.Environ(), "DOCKER="+d.bin())
-	out, err := cmd.Output()
+	image, err := d.ensureDocker(ctx, repo, "registry-image")
 	if err != nil {
-		return nil, fmt.Errorf("scripts/ensure-docker.sh registry-image: %w", err)
+		return nil, err
 	}
-	image := strings.TrimSpace(string(out))
 	if _, err := d.Output(ctx, "image", "inspect", image); err != nil {
 		return nil, fmt.Errorf("no registry image %s: run make setup-registry", image)
 	}

@@ -36,19 +36,41 @@ type Docker struct {
 // in use, and returns the --build-context flags that select them. The
 // script is the one place that decides; the Makefile asks it too.
 func (d Docker) StandInFlags(ctx context.Context, repo, goVersion, alpineVersion string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), "build-flags")
-	cmd.Env = append(os.Environ(), "DOCKER="+d.bin())
+	var env []string
 	if goVersion != "" {
-		cmd.Env = append(cmd.Env, "GO_VERSION="+goVersion)
+		env = append(env, "GO_VERSION="+goVersion)
 	}
 	if alpineVersion != "" {
-		cmd.Env = append(cmd.Env, "ALPINE_VERSION="+alpineVersion)
+		env = append(env, "ALPINE_VERSION="+alpineVersion)
 	}
+	out, err := d.ensureDocker(ctx, repo, "build-flags", env...)
+	return strings.Fields(out), err
+}
+
+// ensureDocker runs scripts/ensure-docker.sh with one argument, for this
+// CLI and the extra environment given, and returns what it printed.
+func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), arg)
+	cmd.Env = append(append(os.Environ(), "DOCKER="+d.bin()), env...)
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("scripts/ensure-docker.sh build-flags: %w", err)
+		return "", fmt.Errorf("scripts/ensure-docker.sh %s: %w", arg, err)
 	}
-	return strings.Fields(string(out)), nil
+	return strings.TrimSpace(string(out)), nil
+}
+
+// CommitTime is the time of dir's last commit, in seconds since 1970: the
+// SOURCE_DATE_EPOCH that make final uses.
+func CommitTime(ctx context.Context, dir string) (int64, error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "-1", "--format=%ct").Output()
+	if err != nil {
+		return 0, fmt.Errorf("git log in %s: %w", dir, err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("git log in %s: %w", dir, err)
+	}
+	return n, nil
 }
 
 // StandInBases reports whether builds use stand-in base images.

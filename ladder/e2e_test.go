@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,15 +58,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// commitTime is SOURCE_DATE_EPOCH as make final computes it: the last
-// commit's time.
+// commitTime is SOURCE_DATE_EPOCH as make final computes it.
 func commitTime(t *testing.T, dir string) int64 {
 	t.Helper()
-	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%ct").Output()
-	if err != nil {
-		t.Fatalf("git log in %s: %v", dir, err)
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	n, err := CommitTime(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,12 +140,7 @@ func copyRepo(t *testing.T) string {
 // GOCACHE. The build cache it creates is removed after the test.
 func isolatedCopy(t *testing.T) string {
 	t.Helper()
-	ctx := t.Context()
-	before, err := docker.CacheRecordIDs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docker.PruneCacheSince(context.Background(), before) })
+	pruneCacheAfter(t)
 	dir := copyRepo(t)
 	scope := "go-docker-e2e" + NewRunID() + "-"
 	for _, r := range Rungs {
@@ -160,6 +149,17 @@ func isolatedCopy(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// pruneCacheAfter removes, when the test ends, the build-cache records
+// created while it ran (its cache mounts above all), and no other.
+func pruneCacheAfter(t *testing.T) {
+	t.Helper()
+	before, err := docker.CacheRecordIDs(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docker.PruneCacheSince(context.Background(), before) })
 }
 
 // editGreeting changes one line of dependencies/main.go, with a new value
@@ -404,11 +404,7 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	// reader's go-docker-final untouched.
 	prefix := "go-docker-e2e-cross-"
 	removeImage(t, prefix+"final")
-	cmd := exec.CommandContext(ctx, "make", "-s", "final", "PLATFORM=linux/"+target, "IMAGE_PREFIX="+prefix)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make final PLATFORM=linux/%s: %v\n%s", target, err, out)
-	}
+	runMake(t, ctx, root, "-s", "final", "PLATFORM=linux/"+target, "IMAGE_PREFIX="+prefix)
 	img, err := docker.Inspect(ctx, prefix+"final")
 	if err != nil {
 		t.Fatal(err)

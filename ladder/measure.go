@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -283,12 +282,9 @@ func (m *measurer) prepareCopy(dir string) error {
 			}
 		}
 	}
-	out, err := exec.CommandContext(m.ctx, "git", "-C", dir, "log", "-1", "--format=%ct").Output()
-	if err != nil {
-		return fmt.Errorf("git log in the copy: %w", err)
-	}
-	if m.epoch, err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64); err != nil {
-		return fmt.Errorf("git log in the copy: %w", err)
+	var err error
+	if m.epoch, err = CommitTime(m.ctx, dir); err != nil {
+		return err
 	}
 	m.dockerfiles = map[string]string{}
 	for _, r := range m.Rungs {

@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// make runs make in dir and fails the test with its output on error.
+// runMake runs make in dir and fails the test with its output on error.
 func runMake(t *testing.T, ctx context.Context, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, "make", args...)
@@ -34,11 +34,7 @@ func TestFinalImageIsReproducible(t *testing.T) {
 		t.Skip("needs the containerd image store: the classic store's exporter does not rewrite layer timestamps (moby/buildkit#4986)")
 	}
 	root := repoRoot(t)
-	before, err := docker.CacheRecordIDs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docker.PruneCacheSince(context.Background(), before) })
+	pruneCacheAfter(t)
 	// Two clones of the last commit, each built with --no-cache and cache
 	// mounts of its own, so the second cannot reuse anything of the first.
 	var ids []string
