@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -751,6 +752,7 @@ func TestDockerfilesPassBuildChecks(t *testing.T) {
 
 func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	ctx := engine(t)
+	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+RegistryLabel)
 	demo, err := RunCacheDemo(ctx, docker, repoRoot(t), logDir(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -784,9 +786,10 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	if in, max := demo.Modes[0], demo.Modes[1]; max.StepsCachedAfterEdit < in.StepsCachedAfterEdit {
 		t.Errorf("steps CACHED after an edit: registry-max %d, inline %d; want max at least as many", max.StepsCachedAfterEdit, in.StepsCachedAfterEdit)
 	}
-	// The registry container is gone.
-	if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+RegistryLabel); strings.TrimSpace(out) != "" {
-		t.Errorf("registry containers left behind: %s", out)
+	// The demo's registry container is gone (one an earlier, killed run
+	// left behind is not this run's).
+	if left := added(registriesBefore, dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+RegistryLabel)); len(left) > 0 {
+		t.Errorf("registry containers left behind: %v", left)
 	}
 }
 
@@ -806,6 +809,9 @@ func runCompare(t *testing.T, ctx context.Context, args ...string) (string, erro
 func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 	ctx := engine(t)
 	out := t.TempDir()
+	// Images an earlier, killed run left behind are not this run's: only
+	// what this run adds counts.
+	before := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")
 	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final"); err != nil {
 		t.Fatalf("compare: %v\n%s", err, stderr)
 	}
@@ -836,10 +842,36 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 			t.Errorf("%s: %v (%d bytes)", f, err, len(b))
 		}
 	}
-	// The tool cleans up after itself: no compare-tagged images remain.
-	if out, _ := docker.Output(ctx, "images", "-q", "--filter", "reference=go-docker-*:compare-*"); strings.TrimSpace(out) != "" {
-		t.Errorf("images left behind by compare: %s", out)
+	// The tool cleans up after itself: no compare-tagged image was added.
+	if left := added(before, dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")); len(left) > 0 {
+		t.Errorf("images left behind by compare: %v", left)
 	}
+}
+
+// dockerList runs a docker listing command and returns the words it printed.
+func dockerList(t *testing.T, ctx context.Context, args ...string) map[string]bool {
+	t.Helper()
+	out, err := docker.Output(ctx, args...)
+	if err != nil {
+		t.Fatalf("docker %s: %v", strings.Join(args, " "), err)
+	}
+	set := map[string]bool{}
+	for _, f := range strings.Fields(out) {
+		set[f] = true
+	}
+	return set
+}
+
+// added returns what after holds and before did not, sorted.
+func added(before, after map[string]bool) []string {
+	var out []string
+	for k := range after {
+		if !before[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func TestCompareFailingBuildKeepsItsLogAndLeavesNoReport(t *testing.T) {
