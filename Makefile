@@ -37,13 +37,13 @@ RUNGS          ?=
 ACTIONLINT_VERSION := v1.7.12
 comma := ,
 
-RUNG_NAMES := simple multi-stage dependencies buildkit final
-dockerfile_simple       := dockerfiles/simple.Dockerfile
-dockerfile_multi-stage  := dockerfiles/multi-stage.Dockerfile
-dockerfile_dependencies := dockerfiles/dependencies.Dockerfile
-dockerfile_buildkit     := dockerfiles/buildkit.Dockerfile
-dockerfile_final        := final.Dockerfile
-
+# The rungs come from the catalogue, one line per rung (see its header):
+# name, Dockerfile, program, options, summary.
+RUNGS_FILE := dockerfiles/rungs.txt
+RUNG_NAMES := $(shell awk '/^[a-z]/ { print $$1 }' $(RUNGS_FILE))
+rung_field = $(shell awk -v r='$(1)' '$$1 == r { print $$$(2) }' $(RUNGS_FILE))
+$(foreach r,$(RUNG_NAMES),$(eval dockerfile_$(r) := $(call rung_field,$(r),2)))
+$(foreach r,$(RUNG_NAMES),$(eval options_$(r) := $(subst $(comma), ,$(call rung_field,$(r),4))))
 BUILD_ARGS := --build-arg GO_VERSION=$(GO_VERSION) --build-arg ALPINE_VERSION=$(ALPINE_VERSION)
 # Every image this Makefile builds carries it, so make distclean finds them
 # all, untagged ones included.
@@ -56,11 +56,15 @@ export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m [VAR=value ...]\n"} \
+	@awk -v rungs=$(RUNGS_FILE) 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m [VAR=value ...]\n"} \
 		/^[a-zA-Z0-9_-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } \
-		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } \
+		/^##rungs/ { n = 0; while ((getline l < rungs) > 0) if (l ~ /^[a-z]/) { \
+			n++; split(l, a, " "); d = l; for (i = 1; i <= 4; i++) sub(/^[^ ]+ +/, "", d); \
+			printf "  \033[36m%-16s\033[0m  Rung %d: %s%s\n", a[1], n, d, (a[4] ~ /platform/ ? " PLATFORM=linux/arm64 cross-compiles." : "") } }' $(MAKEFILE_LIST)
 
 ##@ The ladder (each prints: image, unpacked size in `docker images` units, build wall time)
+##rungs (make help lists the rungs of dockerfiles/rungs.txt here)
 
 # build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one
 # line. The size is the unpacked size (the layers' sum in `docker history`):
@@ -90,41 +94,30 @@ endef
 setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled.
 	@scripts/ensure-docker.sh
 
-.PHONY: simple
-simple: setup ## Rung 1: one stage, the whole Go toolchain in the image.
-	$(call build_rung,simple)
-
-.PHONY: multi-stage
-multi-stage: setup ## Rung 2: build stage + Alpine runtime holding only the binary.
-	$(call build_rung,multi-stage)
-
-.PHONY: dependencies
-dependencies: setup ## Rung 3: gin + logrus; go.mod and go.sum copied first.
-	$(call build_rung,dependencies)
-
-.PHONY: buildkit
-buildkit: setup ## Rung 4: a BuildKit cache mount for the module cache.
-	$(call build_rung,buildkit)
-
-# The final image is reproducible: its timestamps come from the last commit
-# (SOURCE_DATE_EPOCH, rewrite-timestamp), and no provenance attestation
-# (which records when it was built) is attached. BuildKit refuses
-# rewrite-timestamp with unpack, so the engine unpacks the image on its
-# first `docker run` instead of at the end of the build.
+# Options of a rung in the catalogue: what the build of $@ adds.
+# version: --build-arg VERSION; platform: --platform from PLATFORM;
+# reproducible: the image is reproducible. Its timestamps come from the last
+# commit (SOURCE_DATE_EPOCH, rewrite-timestamp), and no provenance
+# attestation (which records when it was built) is attached. BuildKit
+# refuses rewrite-timestamp with unpack, so the engine unpacks the image on
+# its first `docker run` instead of at the end of the build.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+rung_flags = $(if $(filter version,$(options_$(1))),--build-arg VERSION=$(VERSION)) \
+	$(if $(filter platform,$(options_$(1))),$(if $(PLATFORM),--platform $(PLATFORM))) \
+	$(if $(filter reproducible,$(options_$(1))),--build-arg SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) --provenance=false \
+		--output type=image$(comma)name=$(IMAGE_PREFIX)$(1)$(comma)rewrite-timestamp=true$(comma)unpack=false)
 
-.PHONY: final
-final: setup ## Rung 5: bind-mounted context, GOCACHE + GOMODCACHE mounts, scratch image. PLATFORM=linux/arm64 cross-compiles.
+# One target per rung of the catalogue; make help lists them from it.
+.PHONY: $(RUNG_NAMES)
+$(RUNG_NAMES): setup
 	@[[ -z "$(PLATFORM)" || "$(PLATFORM)" =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$$ ]] || \
 		{ echo "make: invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64" >&2; exit 2; }
 	@[[ "$(SOURCE_DATE_EPOCH)" =~ ^[0-9]+$$ ]] || \
 		{ echo "make: invalid SOURCE_DATE_EPOCH '$(SOURCE_DATE_EPOCH)': use seconds since 1970 (make final SOURCE_DATE_EPOCH=0)" >&2; exit 2; }
-	$(call build_rung,final,--build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM)) \
-		--build-arg SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) --provenance=false \
-		--output type=image$(comma)name=$(IMAGE_PREFIX)final$(comma)rewrite-timestamp=true$(comma)unpack=false)
+	$(call build_rung,$@,$(call rung_flags,$@))
 
 .PHONY: all
-all: setup ## Build all five rungs and print them as one table.
+all: setup ## Build every rung and print them as one table.
 	@rm -f out/logs/ladder.txt
 	@for r in $(RUNG_NAMES); do $(MAKE) $$r >/dev/null || exit 1; done
 	@printf '%-24s %8s   %s\n' IMAGE SIZE BUILD
@@ -153,14 +146,14 @@ compare: setup ## Measure every rung against the native go build floor: out/comp
 		-go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 
 .PHONY: readme-results
-readme-results: ## Copy the last make compare results into README.md (Results, figures) and docs/compare.svg.
-	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
-	out/bin/compare -repo . -update-readme
+readme-results: ## Copy the last make compare and cache-demo results into README.md and docs/ (tables, figures, chart).
+	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
+	out/bin/readme -repo .
 
 .PHONY: readme
-readme: ## readme-results, and rerun every transcript in README.md (builds images; takes a while).
-	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
-	out/bin/compare -repo . -update-readme -transcripts
+readme: ## readme-results, and rerun every transcript in README.md and docs/ in a throwaway copy (builds images; takes a while).
+	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
+	out/bin/readme -repo . -transcripts
 
 .PHONY: cache-demo
 cache-demo: setup setup-registry ## Rebuild the final rung on an empty builder from a registry container's caches (inline, registry mode=max): out/cache-demo.json.
@@ -177,20 +170,20 @@ setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is h
 test: test-unit test-e2e ## Unit tests, then end-to-end tests that build and run every rung with a real engine.
 
 .PHONY: test-unit
-test-unit: ## The programs' unit tests (no Docker needed).
+test-unit: ## Unit tests: the programs, the measuring tool and the repository's static checks (no Docker needed).
 	go test ./...
-	cd ladder && go test -short ./...
+	cd ladder && go test ./...
 
 .PHONY: test-e2e
 test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches.
-	cd ladder && go test -count=1 -timeout 60m ./...
+	cd ladder && go test -tags e2e -count=1 -timeout 60m ./e2e
 
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's build checks on every Dockerfile.
 	@mkdir -p out/logs
 	@$(STRICT) out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
-	cd ladder && go vet ./...
+	cd ladder && go vet ./... && go vet -tags e2e ./e2e
 	@GOBIN=$(CURDIR)/out/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	out/bin/actionlint
 	@$(STRICT) for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \

@@ -1,7 +1,8 @@
-# Rung 5: final, the one to copy. Sources are bind-mounted instead of copied,
-# the module cache and the build cache are cache mounts, the build
-# cross-compiles for any platform without emulation, and the image is just
-# the binary on scratch, running as a non-root user.
+# Rung 6: final. The one to copy: the caches and mounts of rung 5, plus what
+# production asks for. The build cross-compiles for any platform without
+# emulation, the binary is stripped, the tests run in a stage of their own,
+# and the image is just the binary on scratch, running as a non-root user,
+# with labels and a healthcheck.
 #
 #   docker build -f final.Dockerfile -t app .                    # image
 #   docker build -f final.Dockerfile --target test .             # go test
@@ -45,8 +46,8 @@ ARG TARGETOS TARGETARCH
 # The version baked into the binary and its labels: --build-arg VERSION=v1.2.3.
 ARG VERSION=dev
 
-# Bind-mount the context instead of COPY: no layer holds the sources. The
-# build cache is shared by all platforms; Go keys every entry by GOOS/GOARCH.
+# The same mounts as rung 5. The build cache is shared by all platforms; Go
+# keys every entry by GOOS/GOARCH.
 #   -trimpath, -buildvcs=false: no paths or VCS stamps, so builds reproduce
 #   -ldflags "-s -w": no symbol table or DWARF: a smaller binary
 #   -tags nomsgpack: leaves gin's MessagePack support out; we serve JSON only

@@ -18,7 +18,9 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/go-docker/go-docker/ladder"
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 func main() {
@@ -30,7 +32,7 @@ func main() {
 func run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cache-demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	repo := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
+	repoDir := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
 	out := fs.String("out", "", "output folder (default: out/ in the repository)")
 	dockerBin := fs.String("docker", "docker", "the docker CLI")
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +44,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cache-demo: %v (see go run ./cmd/cache-demo -h)\n", err)
 		return 2
 	}
-	root, err := ladder.RepoRoot(*repo)
+	root, err := repo.Root(*repoDir)
 	if err != nil {
 		fmt.Fprintln(stderr, "cache-demo:", err)
 		return 2
@@ -55,12 +57,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cache-demo:", err)
 		return 1
 	}
-	d := ladder.Docker{Bin: *dockerBin}
+	d := docker.Docker{Bin: *dockerBin}
 	if d.BaseFlags, err = d.StandInFlags(ctx, root, "", ""); err != nil {
 		fmt.Fprintln(stderr, "cache-demo:", err)
 		return 1
 	}
-	demo, err := ladder.RunCacheDemo(ctx, d, root, filepath.Join(*out, "logs"), stderr)
+	demo, err := cachedemo.Run(ctx, d, root, filepath.Join(*out, "logs"), stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "cache-demo:", err)
 		return 1
@@ -78,7 +80,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	for _, m := range demo.Modes {
 		fmt.Fprintf(stderr, "cache-demo: %s: cold %.1f s, empty builder %.1f s, after an edit %.1f s, %s in the registry\n",
-			m.Name, m.ColdS, m.EmptyBuilderNoopS, m.EmptyBuilderEditS, ladder.HumanSize(m.CacheBytes))
+			m.Name, m.ColdS, m.EmptyBuilderNoopS, m.EmptyBuilderEditS, docker.HumanSize(m.CacheBytes))
 	}
 	fmt.Fprintln(stderr, "cache-demo: wrote", result)
 	return 0

@@ -1,10 +1,9 @@
 // Command compare measures every rung of the ladder side by side (image
 // size, cold, no-op, edit and dependency-change builds, build context) and
 // the native `go build` floor, and writes out/compare.json, out/compare.md
-// and out/compare.svg. `make compare` runs it; see README.md, "Results".
+// and out/compare.svg. `make compare` runs it; see docs/results.md.
 //
 //	go run ./cmd/compare -runs 3 -rungs simple,final
-//	go run ./cmd/compare -update-readme -transcripts  # regenerate README.md's figures
 package main
 
 import (
@@ -19,7 +18,10 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/go-docker/go-docker/ladder"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/measure"
+	"github.com/go-docker/go-docker/ladder/internal/render"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 func main() {
@@ -51,15 +53,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	runs := fs.Int("runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", ladder.MaxRuns))
-	rungs := fs.String("rungs", "", "comma-separated rungs to measure (default: all): "+fmt.Sprint(ladder.RungNames()))
-	repo := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
+	runs := fs.Int("runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", measure.MaxRuns))
+	rungs := fs.String("rungs", "", "comma-separated rungs to measure (default: all of dockerfiles/rungs.txt)")
+	repoDir := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
 	out := fs.String("out", "", "output folder (default: out/ in the repository)")
 	dockerBin := fs.String("docker", "docker", "the docker CLI")
 	goVersion := fs.String("go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
 	alpineVersion := fs.String("alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
-	updateReadme := fs.Bool("update-readme", false, "rewrite README.md's generated parts from the last out/compare.* (and docs/compare.svg); measure nothing")
-	transcripts := fs.Bool("transcripts", false, "with -update-readme: also rerun the commands of README.md's transcripts")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -71,24 +71,24 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q: flags only (see compare -h)", fs.Arg(0))}
 	}
-	root, err := ladder.RepoRoot(*repo)
+	root, err := repo.Root(*repoDir)
 	if err != nil {
 		return usageError{err}
 	}
 	if *out == "" {
 		*out = filepath.Join(root, "out")
 	}
-	if *updateReadme {
-		return ladder.UpdateReadme(ctx, root, *out, *transcripts)
+	all, err := repo.Load(root)
+	if err != nil {
+		return err
 	}
-
-	selected, err := ladder.FindRungs(*rungs)
+	selected, err := repo.Select(all, *rungs)
 	if err != nil {
 		return usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
 	}
-	cfg := ladder.Config{
+	cfg := measure.Config{
 		Repo: root, Out: *out, Rungs: selected, Runs: *runs,
-		Docker: ladder.Docker{Bin: *dockerBin}, GoVersion: *goVersion, AlpineVersion: *alpineVersion,
+		Docker: docker.Docker{Bin: *dockerBin}, GoVersion: *goVersion, AlpineVersion: *alpineVersion,
 		Progress: stderr,
 	}
 	if err := cfg.Validate(); err != nil {
@@ -110,7 +110,7 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	rep, err := ladder.Measure(ctx, cfg)
+	rep, err := measure.Measure(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -118,11 +118,15 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svg, err := rep.Chart()
+	// What the schema promises readers, the report keeps.
+	if err := measure.ValidateSchema(filepath.Join(root, "ladder", "compare.schema.json"), js); err != nil {
+		return fmt.Errorf("the report does not match ladder/compare.schema.json: %w", err)
+	}
+	svg, err := render.Chart(rep)
 	if err != nil {
 		return fmt.Errorf("drawing the chart: %w", err)
 	}
-	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(rep.Markdown()), "svg": svg}
+	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(render.Table(rep)), "svg": svg}
 	// Write all three under temporary names, then rename: a failure leaves
 	// nothing that looks complete.
 	for k, f := range files {

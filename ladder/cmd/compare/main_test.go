@@ -17,7 +17,7 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 	}{
 		{"runs below 1", []string{"-runs", "0"}, "RUNS=0: use a number from 1 to"},
 		{"runs above the supported maximum", []string{"-runs", "99"}, "RUNS=99: use a number from 1 to"},
-		{"unknown rung", []string{"-rungs", "simple,nope"}, `unknown rung "nope": use one of simple, multi-stage, dependencies, buildkit, final`},
+		{"unknown rung", []string{"-rungs", "simple,nope"}, `unknown rung "nope": use one of simple, multi-stage, dependencies, buildkit, mounts, final`},
 		{"unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus (see compare -h"},
 		{"stray argument", []string{"final"}, `unexpected argument "final"`},
 		{"not in the repository", []string{"-repo", os.TempDir()}, "not inside the go-docker repository"},
@@ -55,13 +55,5 @@ func TestNoEngineIsOneLineAndLeavesNoResults(t *testing.T) {
 	entries, _ := os.ReadDir(out)
 	if len(entries) != 0 {
 		t.Errorf("out folder: got %d entries, want none", len(entries))
-	}
-}
-
-func TestUpdateReadmeWithoutResults(t *testing.T) {
-	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"-repo", "../..", "-out", t.TempDir(), "-update-readme"}, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "run make compare first") {
-		t.Errorf("got %d %q, want exit 1 and a line telling to run make compare first", code, stderr.String())
 	}
 }

@@ -1,4 +1,7 @@
-package ladder
+// Package docker drives the docker CLI for the ladder: builds with plain
+// progress, image metadata and sizes, and the build-cache records a
+// measurement leaves.
+package docker
 
 import (
 	"bytes"
@@ -14,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 )
 
 // StandInLabel marks a base image that scripts/ensure-docker.sh built
@@ -47,6 +52,13 @@ func (d Docker) StandInFlags(ctx context.Context, repo, goVersion, alpineVersion
 	return strings.Fields(out), err
 }
 
+// RegistryImage asks scripts/ensure-docker.sh for the registry image to run
+// (registry:3, or a stand-in where it cannot be pulled).
+func (d Docker) RegistryImage(ctx context.Context, repo string) (string, error) {
+	out, err := d.ensureDocker(ctx, repo, "registry-image")
+	return strings.TrimSpace(out), err
+}
+
 // ensureDocker runs scripts/ensure-docker.sh with one argument, for this
 // CLI and the extra environment given, and returns what it printed.
 func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...string) (string, error) {
@@ -57,20 +69,6 @@ func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...strin
 		return "", fmt.Errorf("scripts/ensure-docker.sh %s: %w", arg, err)
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// CommitTime is the time of dir's last commit, in seconds since 1970: the
-// SOURCE_DATE_EPOCH that make final uses.
-func CommitTime(ctx context.Context, dir string) (int64, error) {
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "-1", "--format=%ct").Output()
-	if err != nil {
-		return 0, fmt.Errorf("git log in %s: %w", dir, err)
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("git log in %s: %w", dir, err)
-	}
-	return n, nil
 }
 
 // StandInBases reports whether builds use stand-in base images.
@@ -136,7 +134,7 @@ func ReproducibleFlags(tag string, epoch int64) []string {
 
 // BuildResult is what a build did.
 type BuildResult struct {
-	Progress
+	buildlog.Progress
 	Log      string
 	Duration time.Duration // wall time of the docker build command
 }
@@ -196,7 +194,7 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 			return res, err
 		}
 	}
-	p, err := ParseProgress(bytes.NewReader(log.Bytes()))
+	p, err := buildlog.Parse(bytes.NewReader(log.Bytes()))
 	if err != nil {
 		return res, err
 	}
@@ -206,12 +204,14 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 		if o.LogFile != "" {
 			where = o.LogFile
 		}
-		return res, fmt.Errorf("docker build -f %s failed (%v); see %s: %s", o.Dockerfile, runErr, where, lastLine(log.String()))
+		return res, fmt.Errorf("docker build -f %s failed (%v); see %s: %s", o.Dockerfile, runErr, where, LastLine(log.String()))
 	}
 	return res, nil
 }
 
-func lastLine(s string) string {
+// LastLine returns the last non-empty line of a command's output: what
+// an error message quotes.
+func LastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }

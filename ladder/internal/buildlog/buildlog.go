@@ -1,4 +1,6 @@
-package ladder
+// Package buildlog reads BuildKit's plain progress output: which steps ran,
+// which came from the cache, what they printed and how long they took.
+package buildlog
 
 import (
 	"bufio"
@@ -44,7 +46,7 @@ var (
 )
 
 // ParseProgress reads the plain progress output of a BuildKit build.
-func ParseProgress(r io.Reader) (Progress, error) {
+func Parse(r io.Reader) (Progress, error) {
 	p := Progress{ContextBytes: -1}
 	byID := map[int]*Step{}
 	var order []int

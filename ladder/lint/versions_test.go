@@ -1,4 +1,4 @@
-package ladder
+package lint
 
 import (
 	"os"
@@ -6,13 +6,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
 // The base-image versions are written in several places: each Dockerfile's
 // ARG defaults, the Makefile, scripts/ensure-docker.sh, and the plain FROM
 // lines Dependabot reads. They must agree.
 func TestBaseImageVersionsAgree(t *testing.T) {
-	root, err := RepoRoot(".")
+	root, err := repo.Root(".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +37,11 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 		"scripts/ensure-docker.sh":   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
 		"ladder/cmd/compare/main.go": regexp.MustCompile(`"(go-version|alpine-version)", "([^"]+)"`),
 	}
-	for _, r := range Rungs {
+	rungs, err := repo.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rungs {
 		sources[r.Dockerfile] = regexp.MustCompile(`(?m)^ARG (GO_VERSION|ALPINE_VERSION)=(\S+)$`)
 	}
 	names := map[string]string{"go-version": "GO_VERSION", "alpine-version": "ALPINE_VERSION"}
@@ -55,11 +62,11 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 	}
 }
 
-// make final and the measuring tool build the final image the same way:
-// the Makefile's final recipe holds every one of ReproducibleFlags, and
-// the catalogue marks exactly the rungs the Makefile builds that way.
-func TestMakefileBuildsFinalWithReproducibleFlags(t *testing.T) {
-	root, err := RepoRoot(".")
+// make and the measuring tool build a reproducible rung the same way: the
+// Makefile's rung_flags hold every one of ReproducibleFlags for the rungs
+// whose catalogue line says reproducible.
+func TestMakefileBuildsReproducibleRungsWithReproducibleFlags(t *testing.T) {
+	root, err := repo.Root(".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,19 +74,14 @@ func TestMakefileBuildsFinalWithReproducibleFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipe := regexp.MustCompile(`(?s)\nfinal: .*?\n\n`).FindString(string(b))
-	if recipe == "" {
-		t.Fatal("Makefile: no final target")
+	recipe := regexp.MustCompile(`(?s)\nrung_flags = .*?\n\n`).FindString(string(b))
+	if !strings.Contains(recipe, "$(filter reproducible,$(options_$(1)))") {
+		t.Fatalf("Makefile: no rung_flags that add the reproducible flags for the reproducible option:\n%s", recipe)
 	}
-	recipe = strings.NewReplacer("$(comma)", ",", "$(IMAGE_PREFIX)final", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
-	for _, f := range ReproducibleFlags("TAG", 42) {
+	recipe = strings.NewReplacer("$(comma)", ",", "$(IMAGE_PREFIX)$(1)", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
+	for _, f := range docker.ReproducibleFlags("TAG", 42) {
 		if !strings.Contains(recipe, f) {
-			t.Errorf("Makefile's final recipe lacks %q (ReproducibleFlags): the tool would measure another build than make final", f)
-		}
-	}
-	for _, r := range Rungs {
-		if r.Reproducible != (r.Name == "final") {
-			t.Errorf("rung %s: Reproducible=%v, but the Makefile builds only final that way", r.Name, r.Reproducible)
+			t.Errorf("Makefile's rung_flags lack %q (ReproducibleFlags): the tool would measure another build than make", f)
 		}
 	}
 }

@@ -1,7 +1,10 @@
-package ladder
+// Package render turns measurements into what readers see: the results
+// table, the chart, and README.md's generated parts and transcripts.
+package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
 
@@ -10,11 +13,13 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/go-docker/go-docker/ladder/internal/measure"
 )
 
 // Chart renders out/compare.svg: image size and edit-rebuild time per rung,
 // side by side, with the native edit floor as a line.
-func (r Report) Chart() ([]byte, error) {
+func Chart(r measure.Report) ([]byte, error) {
 	names := make([]string, len(r.Rungs))
 	sizes := make(plotter.Values, len(r.Rungs))
 	edits := make(plotter.Values, len(r.Rungs))
@@ -33,8 +38,11 @@ func (r Report) Chart() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The native floor of the program the final rungs build.
-	if n, ok := r.Native["dependencies"]; ok && n.Edit.Median > 0 {
+	// The native floor of the program the last rung builds.
+	if len(r.Rungs) == 0 {
+		return nil, errors.New("no rungs to chart")
+	}
+	if n, ok := r.Native[r.Rungs[len(r.Rungs)-1].Program]; ok && n.Edit.Median > 0 {
 		floor := plotter.NewFunction(func(float64) float64 { return n.Edit.Median })
 		floor.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		floor.Color = color.RGBA{R: 0xc0, A: 0xff}

@@ -1,4 +1,4 @@
-package ladder
+package repo
 
 import (
 	"io"
@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 )
 
-// CopyRepo copies the repository at src into dst (which must not exist),
+// Copy copies the repository at src into dst (which must not exist),
 // leaving out out/, so work on the copy never touches the reader's tree.
-func CopyRepo(src, dst string) error {
+func Copy(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

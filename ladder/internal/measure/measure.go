@@ -1,4 +1,7 @@
-package ladder
+// Package measure times the ladder's rungs in a throwaway copy of the
+// repository (cold, no-op, edit, dependency change), next to a native go
+// build, and writes the report that make compare prints.
+package measure
 
 import (
 	"context"
@@ -13,6 +16,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // MaxRuns is the largest RUNS the dep scenario supports: each run adds a
@@ -25,24 +32,13 @@ const DepModule = "github.com/google/uuid"
 
 var depVersions = []string{"v1.6.0", "v1.5.0", "v1.4.0", "v1.3.1", "v1.3.0", "v1.2.0", "v1.1.5", "v1.1.4"}
 
-// cacheIDPrefix starts every cache-mount id in the ladder's Dockerfiles.
-const cacheIDPrefix = "id=go-docker-"
-
-// ScopeCacheIDs gives every cache mount of a Dockerfile an id that starts
-// with scope instead of "go-docker-": empty mounts of its own, so a build
-// neither uses nor replaces the reader's go-docker-gomod and
-// go-docker-gocache.
-func ScopeCacheIDs(dockerfile, scope string) string {
-	return strings.ReplaceAll(dockerfile, cacheIDPrefix, "id="+scope)
-}
-
 // Config is what a compare run measures.
 type Config struct {
 	Repo          string // the repository root (only read, never written)
 	Out           string // where compare.json, compare.md, compare.svg and logs/ go
-	Rungs         []Rung
+	Rungs         []repo.Rung
 	Runs          int
-	Docker        Docker
+	Docker        docker.Docker
 	GoVersion     string // for the base image names
 	AlpineVersion string
 	Progress      io.Writer
@@ -57,7 +53,7 @@ func (c Config) Validate() error {
 	if len(c.Rungs) == 0 {
 		return errors.New("no rungs to measure: name some, e.g. RUNGS=simple,final")
 	}
-	if _, err := RepoRoot(c.Repo); err != nil {
+	if _, err := repo.Root(c.Repo); err != nil {
 		return err
 	}
 	return nil
@@ -72,7 +68,6 @@ type measurer struct {
 	logs        string
 	start       time.Time
 	runID       string
-	scope       string            // current cache-mount scope, see setScope
 	dockerfiles map[string]string // originals, by path relative to dir
 	editN       int
 	images      map[string]bool // ids of every image this run built
@@ -90,7 +85,7 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	if err := c.Docker.Ping(ctx); err != nil {
 		return rep, err
 	}
-	m := &measurer{Config: c, ctx: ctx, start: time.Now(), runID: NewRunID()}
+	m := &measurer{Config: c, ctx: ctx, start: time.Now(), runID: repo.NewRunID()}
 	m.logs = filepath.Join(c.Out, "logs")
 	if m.tmp, err = os.MkdirTemp("", "go-docker-compare-"); err != nil {
 		return rep, err
@@ -117,7 +112,7 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	results := make([]RungResult, len(c.Rungs))
 	samples := map[string]map[string][]float64{} // rung -> scenario -> seconds
 	for i, r := range c.Rungs {
-		results[i] = RungResult{Name: r.Name, Dockerfile: r.Dockerfile, Program: r.Program, Image: r.Image("go-docker-")}
+		results[i] = RungResult{Number: r.Number, Name: r.Name, Dockerfile: r.Dockerfile, Program: r.Program, Image: r.Image("go-docker-")}
 		samples[r.Name] = map[string][]float64{}
 	}
 	native := map[string]map[string][]float64{}
@@ -270,7 +265,7 @@ func (m *measurer) logFile(rung, scenario string, run int) string {
 // prepareCopy copies the repository to dir with a .git and records the
 // Dockerfiles so setScope can rewrite their cache ids.
 func (m *measurer) prepareCopy(dir string) error {
-	if err := CopyRepo(m.Repo, dir); err != nil {
+	if err := repo.Copy(m.Repo, dir); err != nil {
 		return fmt.Errorf("copying the repository: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
@@ -283,7 +278,7 @@ func (m *measurer) prepareCopy(dir string) error {
 		}
 	}
 	var err error
-	if m.epoch, err = CommitTime(m.ctx, dir); err != nil {
+	if m.epoch, err = repo.CommitTime(m.ctx, dir); err != nil {
 		return err
 	}
 	m.dockerfiles = map[string]string{}
@@ -301,26 +296,25 @@ func (m *measurer) prepareCopy(dir string) error {
 // with scope: new ids are empty cache mounts, and the reader's own
 // go-docker-gomod and go-docker-gocache are never used or emptied.
 func (m *measurer) setScope(scope string) error {
-	m.scope = scope
 	for rel, orig := range m.dockerfiles {
-		if err := os.WriteFile(filepath.Join(m.dir, rel), []byte(ScopeCacheIDs(orig, scope)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(m.dir, rel), []byte(repo.ScopeCacheIDs(orig, scope)), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (m *measurer) build(r Rung, scenario string, run int, dir string, noCache bool) (BuildResult, error) {
+func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCache bool) (docker.BuildResult, error) {
 	runs := m.Runs
 	if strings.HasPrefix(scenario, "context") {
 		runs = 1 // measured once: bytes, not seconds
 	}
 	m.say(r.Name, scenario, run, runs, "")
 	// Each rung is built as make builds it: the final rung reproducibly.
-	res, err := m.Docker.Build(m.ctx, BuildOptions{
+	res, err := m.Docker.Build(m.ctx, docker.BuildOptions{
 		Dir: dir, Dockerfile: r.Dockerfile, Tag: r.Image("go-docker-") + ":compare-" + m.runID, NoCache: noCache,
 		BuildArgs:    map[string]string{"GO_VERSION": m.GoVersion, "ALPINE_VERSION": m.AlpineVersion},
-		Reproducible: r.Reproducible, SourceDateEpoch: m.epoch,
+		Reproducible: r.Reproducible(), SourceDateEpoch: m.epoch,
 		LogFile: m.logFile(r.Name, scenario, run),
 	})
 	if err != nil {
@@ -339,7 +333,7 @@ func (m *measurer) build(r Rung, scenario string, run int, dir string, noCache b
 }
 
 // coldCheck confirms from the log that a cold build did the work.
-func coldCheck(r Rung, p Progress) (ColdCheck, error) {
+func coldCheck(r repo.Rung, p buildlog.Progress) (ColdCheck, error) {
 	c := ColdCheck{}
 	// BuildKit may still answer trivial steps (WORKDIR) from its cache;
 	// what must run is the compile.
@@ -347,9 +341,10 @@ func coldCheck(r Rung, p Progress) (ColdCheck, error) {
 	if b, ok := p.Find("go build"); !ok || b.Cached {
 		return c, errors.New("the go build step did not run")
 	}
-	if r.Program == "dependencies" {
-		dl, ok := p.Find("go mod download")
-		c.ModulesDownloaded = ok && dl.Done && !dl.Cached
+	// A rung that downloads modules must have downloaded them, and one that
+	// lists what it compiles must have compiled gin.
+	if dl, ok := p.Find("go mod download"); ok {
+		c.ModulesDownloaded = dl.Done && !dl.Cached
 		if !c.ModulesDownloaded {
 			return c, errors.New("no go mod download step ran")
 		}
@@ -377,16 +372,16 @@ func (m *measurer) inspect(res *RungResult) error {
 	}
 	res.Layers = img.Layers
 	res.SizeBytes, res.LargestLayerBytes, err = m.Docker.Sizes(m.ctx, tag)
-	res.Size = HumanSize(res.SizeBytes)
+	res.Size = docker.HumanSize(res.SizeBytes)
 	return err
 }
 
 // context measures the build context with and without .dockerignore, in
 // fresh copies that hold a .git and 50 MB of build output in out/.
-func (m *measurer) context(r Rung, res *RungResult) error {
+func (m *measurer) context(r repo.Rung, res *RungResult) error {
 	for _, with := range []bool{true, false} {
 		dir := filepath.Join(m.tmp, fmt.Sprintf("context-%s-%v", r.Name, with))
-		if err := CopyRepo(m.dir, dir); err != nil {
+		if err := repo.Copy(m.dir, dir); err != nil {
 			return err
 		}
 		if err := os.MkdirAll(filepath.Join(dir, "out"), 0o755); err != nil {
@@ -444,7 +439,7 @@ func (m *measurer) native(program, gocache, scenario string, run int) (float64, 
 // editProgram changes one line of program/main.go, differently each time.
 func (m *measurer) editProgram(program string) error {
 	m.editN++
-	return EditGreeting(filepath.Join(m.dir, program, "main.go"), fmt.Sprintf("compare %s-%d", m.runID, m.editN))
+	return repo.EditGreeting(filepath.Join(m.dir, program, "main.go"), fmt.Sprintf("compare %s-%d", m.runID, m.editN))
 }
 
 // addDependency adds DepModule at version to the copy's go.mod and go.sum

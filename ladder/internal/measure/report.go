@@ -1,10 +1,7 @@
-package ladder
+package measure
 
 import (
-	"fmt"
-	"maps"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -22,7 +19,6 @@ type Report struct {
 	CacheReset string            `json:"cache_reset"`
 	Native     map[string]Native `json:"native"`
 	Rungs      []RungResult      `json:"rungs"`
-	Notes      []string          `json:"notes,omitempty"`
 }
 
 // Environment is the machine and tools a report was measured with.
@@ -44,6 +40,7 @@ type Native struct {
 
 // RungResult is one rung's row.
 type RungResult struct {
+	Number            int        `json:"number"` // its place in the catalogue: "Rung N"
 	Name              string     `json:"name"`
 	Dockerfile        string     `json:"dockerfile"`
 	Program           string     `json:"program"`
@@ -123,67 +120,4 @@ func NewStats(samples []float64) Stats {
 		out.Samples = append(out.Samples, r(v))
 	}
 	return out
-}
-
-// Markdown renders the report as the table README.md shows.
-func (r Report) Markdown() string {
-	var b strings.Builder
-	env := r.Environment
-	fmt.Fprintf(&b, "Measured by `make compare RUNS=%d` on %s: %d CPUs, %s, Docker %s (engine %s, BuildKit %s), %s.\n",
-		r.Runs, r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go)
-	if env.StandInBases {
-		b.WriteString("**Stand-in base images were used** (no registry was reachable): sizes of `simple` and of the Alpine rungs differ from the real `golang` and `alpine` images.\n")
-	} else {
-		b.WriteString("The real base images were used.\n")
-	}
-	fmt.Fprintf(&b, "Times are medians of %d runs, in seconds, of the whole `docker build`. Cold: %s.\n\n", r.Runs, r.CacheReset)
-
-	b.WriteString("| Rung | Image size | × previous | Layers | Cold build | No-op | Edit | Edit × native | Dep change | Context with / without .dockerignore |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for i, g := range r.Rungs {
-		prev := "–"
-		if i > 0 && r.Rungs[i-1].SizeBytes > 0 {
-			prev = fmt.Sprintf("%.2f×", float64(g.SizeBytes)/float64(r.Rungs[i-1].SizeBytes))
-		}
-		native := "–"
-		if n, ok := r.Native[g.Program]; ok && n.Edit.Median > 0 {
-			native = fmt.Sprintf("%.1f×", g.BuildS.Edit.Median/n.Edit.Median)
-		}
-		fmt.Fprintf(&b, "| [%s](%s) | %s | %s | %d | %s | %s | %s | %s | %s | %s / %s |\n",
-			g.Name, g.Dockerfile, HumanSize(g.SizeBytes), prev, g.Layers,
-			secs(g.BuildS.Cold), secs(g.BuildS.Noop), secs(g.BuildS.Edit), native, secs(g.BuildS.Dep),
-			HumanSize(g.ContextBytes.WithDockerignore), HumanSize(g.ContextBytes.WithoutDockerignore))
-	}
-	b.WriteString("\nNative floor (`go build` on the host, the final rung's flags):")
-	for _, p := range slices.Sorted(maps.Keys(r.Native)) {
-		n := r.Native[p]
-		fmt.Fprintf(&b, " `./%s` cold %s, edit %s;", p, secs(n.Cold), secs(n.Edit))
-	}
-	s := strings.TrimSuffix(b.String(), ";") + ".\n"
-	for _, g := range r.Rungs {
-		if g.Name != "final" || g.EditBuildStepS.Median <= 0 {
-			continue
-		}
-		d := g.EditBreakdownS
-		ms := func(s Stats) string { return fmt.Sprintf("%.2f s", s.Median) }
-		s += fmt.Sprintf("\nWhere the final rung's edit rebuild (%s) goes, as BuildKit reports it: the `go build` step %s "+
-			"(its container start included), other steps %s, context transfer %s, base image metadata %s, image export %s, "+
-			"and %s in the Docker CLI, the session and the solve.", ms(g.BuildS.Edit), ms(d.GoBuild), ms(d.Steps),
-			ms(d.Context), ms(d.Metadata), ms(d.Export), ms(d.Other))
-		if n, ok := r.Native[g.Program]; ok && n.Edit.Median > 0 {
-			s += fmt.Sprintf(" A native incremental `go build` takes %s, so the step spends about %.2f s more than the compile alone: "+
-				"the step's container, its mounts and BuildKit's bookkeeping.", ms(n.Edit), max(0, d.GoBuild.Median-n.Edit.Median))
-		}
-		s += "\n"
-	}
-	return s
-}
-
-func secs(s Stats) string {
-	switch {
-	case s.Median >= 10:
-		return fmt.Sprintf("%.0f s", s.Median)
-	default:
-		return fmt.Sprintf("%.1f s", s.Median)
-	}
 }

@@ -1,4 +1,6 @@
-package ladder
+//go:build e2e
+
+package e2e
 
 import (
 	"context"
@@ -8,18 +10,20 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
-// A Container is a running container started by Run.
+// A Container is a running container started by runContainer.
 type Container struct {
-	d    Docker
+	d    dockercli.Docker
 	ID   string
 	Addr string // host:port that reaches the container's port 8080
 }
 
-// Run starts image detached with port 8080 published on a free loopback
+// runContainer starts image detached with port 8080 published on a free loopback
 // port, plus any extra `docker run` flags.
-func (d Docker) Run(ctx context.Context, image string, flags ...string) (*Container, error) {
+func runContainer(ctx context.Context, d dockercli.Docker, image string, flags ...string) (*Container, error) {
 	args := append([]string{"run", "-d", "-p", "127.0.0.1::8080"}, flags...)
 	args = append(args, image)
 	out, err := d.Output(ctx, args...)

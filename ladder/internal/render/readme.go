@@ -1,4 +1,4 @@
-package ladder
+package render
 
 import (
 	"bytes"
@@ -11,9 +11,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/measure"
+
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// README.md's generated parts sit between markers; UpdateReadme rewrites
+// The generated parts of README.md and docs/*.md sit between markers; UpdateDocs rewrites
 // what is between them, so no figure in README.md is typed by hand.
 const (
 	// The table and chart of `make compare`.
@@ -33,61 +39,119 @@ var (
 	transcriptBlock = regexp.MustCompile("(?s)(<!-- transcript: (.*?) -->\n)```console\n.*?```\n")
 )
 
-// UpdateReadme rewrites README.md's generated parts: the results block, the
-// chart and the per-rung figures from out/compare.json, and, when
-// transcripts is set, every transcript, by running its commands in root.
-func UpdateReadme(ctx context.Context, root, out string, transcripts bool) error {
+// Docs are the pages whose generated parts UpdateDocs rewrites, relative
+// to the repository root.
+func Docs(root string) ([]string, error) {
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		return nil, err
+	}
+	out := []string{"README.md"}
+	for _, p := range pages {
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rel)
+	}
+	return out, nil
+}
+
+// UpdateDocs rewrites the generated parts of README.md and docs/*.md: the
+// results block, the chart and the figures from out/compare.json, the
+// cache demo's from out/cache-demo.json, and, when transcripts is set,
+// every transcript. The transcripts' commands run in a throwaway copy of
+// the repository, so they never touch uncommitted work; only the
+// generated blocks of the pages change.
+func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return errors.New("no out/compare.json: run make compare first")
 	} else if err != nil {
 		return err
 	}
-	var rep Report
+	var rep measure.Report
 	if err := json.Unmarshal(js, &rep); err != nil {
 		return fmt.Errorf("out/compare.json: %w", err)
 	}
 	// The table and the chart are drawn from the JSON again, as make compare
 	// drew out/compare.md and out/compare.svg, so they always match it.
-	svg, err := rep.Chart()
+	svg, err := Chart(rep)
 	if err != nil {
 		return err
 	}
-	readmePath := filepath.Join(root, "README.md")
-	readme, err := os.ReadFile(readmePath)
+	pages, err := Docs(root)
 	if err != nil {
 		return err
 	}
-	s, err := ReplaceResults(string(readme), rep.Markdown()+"\n![Image size and edit-rebuild time per rung]("+ChartPath+")\n")
-	if err != nil {
-		return err
-	}
-	if s, err = ReplaceNumbers(s, rep); err != nil {
-		return err
-	}
-	if cacheDemoBlock.MatchString(s) {
-		cd, err := os.ReadFile(filepath.Join(out, "cache-demo.json"))
-		if err != nil {
-			return fmt.Errorf("no out/cache-demo.json: run make cache-demo first (%w)", err)
-		}
-		var demo CacheDemo
-		if err := json.Unmarshal(cd, &demo); err != nil {
-			return fmt.Errorf("out/cache-demo.json: %w", err)
-		}
-		s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(demo.Markdown(), "$", "$$")+"${3}")
-	}
+	var copyDir string
 	if transcripts {
-		if s, err = ReplaceTranscripts(ctx, s, root); err != nil {
+		tmp, err := os.MkdirTemp("", "go-docker-readme-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		copyDir = filepath.Join(tmp, "go-docker")
+		if err := repo.Copy(root, copyDir); err != nil {
 			return err
 		}
 	}
+	updated := map[string]string{}
+	results := false
+	for _, page := range pages {
+		b, err := os.ReadFile(filepath.Join(root, page))
+		if err != nil {
+			return err
+		}
+		s := string(b)
+		if strings.Contains(s, ResultsBegin) {
+			results = true
+			// The chart's path, as seen from the page.
+			chart, err := filepath.Rel(filepath.Dir(page), ChartPath)
+			if err != nil {
+				return err
+			}
+			if s, err = ReplaceResults(s, Table(rep)+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n"); err != nil {
+				return err
+			}
+		}
+		if s, err = ReplaceNumbers(s, rep); err != nil {
+			return fmt.Errorf("%s: %w", page, err)
+		}
+		if cacheDemoBlock.MatchString(s) {
+			cd, err := os.ReadFile(filepath.Join(out, "cache-demo.json"))
+			if err != nil {
+				return fmt.Errorf("no out/cache-demo.json: run make cache-demo first (%w)", err)
+			}
+			var demo cachedemo.Report
+			if err := json.Unmarshal(cd, &demo); err != nil {
+				return fmt.Errorf("out/cache-demo.json: %w", err)
+			}
+			s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
+		}
+		if transcripts {
+			if s, err = ReplaceTranscripts(ctx, s, copyDir); err != nil {
+				return fmt.Errorf("%s: %w", page, err)
+			}
+		}
+		updated[page] = s
+	}
+	if !results {
+		return fmt.Errorf("no page has a results block: want the lines %q and %q in README.md or docs/*.md", ResultsBegin, ResultsEnd)
+	}
+	// Write only after every page was generated: a failure changes nothing.
 	if err := os.MkdirAll(filepath.Join(root, filepath.Dir(ChartPath)), 0o755); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(root, ChartPath), svg, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(readmePath, []byte(s), 0o644)
+	for _, page := range pages {
+		if err := os.WriteFile(filepath.Join(root, page), []byte(updated[page]), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReplaceResults puts block between the results markers of readme.
@@ -101,16 +165,16 @@ func ReplaceResults(readme, block string) (string, error) {
 }
 
 // ReplaceNumbers fills every numbers block with the named rung's figures.
-func ReplaceNumbers(readme string, rep Report) (string, error) {
+func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 	var missing []string
 	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
 		g := numbersBlock.FindStringSubmatch(m)
-		text, ok := rep.RungSentence(g[2])
+		text, ok := RungSentence(rep, g[2])
 		switch g[2] {
 		case "machine":
-			text, ok = rep.MachineSentence(), true
+			text, ok = MachineSentence(rep), true
 		case "context":
-			text, ok = rep.ContextSentence()
+			text, ok = ContextSentence(rep)
 		}
 		if !ok {
 			missing = append(missing, g[2])
@@ -125,7 +189,7 @@ func ReplaceNumbers(readme string, rep Report) (string, error) {
 }
 
 // MachineSentence says where the README's figures were measured.
-func (r Report) MachineSentence() string {
+func MachineSentence(r measure.Report) string {
 	env := r.Environment
 	bases := "the real base images"
 	if env.StandInBases {
@@ -137,29 +201,29 @@ func (r Report) MachineSentence() string {
 
 // ContextSentence states the build context of each rung with and without
 // .dockerignore.
-func (r Report) ContextSentence() (string, bool) {
+func ContextSentence(r measure.Report) (string, bool) {
 	if len(r.Rungs) == 0 {
 		return "", false
 	}
 	var parts []string
 	for _, g := range r.Rungs {
-		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, HumanSize(g.ContextBytes.WithDockerignore), HumanSize(g.ContextBytes.WithoutDockerignore)))
+		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore)))
 	}
 	return "Measured by `make compare`, build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
 }
 
 // RungSentence states one rung's measured figures, compared with the rung
 // before it in the report.
-func (r Report) RungSentence(name string) (string, bool) {
+func RungSentence(r measure.Report, name string) (string, bool) {
 	for i, g := range r.Rungs {
 		if g.Name != name {
 			continue
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "Measured by `make compare`: image %s", HumanSize(g.SizeBytes))
+		fmt.Fprintf(&b, "Measured by `make compare`: image %s", docker.HumanSize(g.SizeBytes))
 		if i > 0 {
 			p := r.Rungs[i-1]
-			fmt.Fprintf(&b, " (%s had %s)", p.Name, HumanSize(p.SizeBytes))
+			fmt.Fprintf(&b, " (%s had %s)", p.Name, docker.HumanSize(p.SizeBytes))
 		}
 		fmt.Fprintf(&b, "; cold build %s, rebuild after a one-line edit %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
 		if i > 0 {
@@ -170,7 +234,7 @@ func (r Report) RungSentence(name string) (string, bool) {
 		if n, ok := r.Native[g.Program]; ok {
 			fmt.Fprintf(&b, "; native `go build` after the same edit: %s", secs(n.Edit))
 		}
-		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", HumanSize(g.ContextBytes.WithDockerignore), HumanSize(g.ContextBytes.WithoutDockerignore))
+		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore))
 		return b.String(), true
 	}
 	return "", false
@@ -197,7 +261,7 @@ func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error)
 			// A transcript may show a command that fails on purpose: it
 			// says so with a trailing "# fails".
 			if err != nil && !strings.HasSuffix(c, "# fails") {
-				firstErr = fmt.Errorf("transcript command %q: %v: %s", c, err, lastLine(buf.String()))
+				firstErr = fmt.Errorf("transcript command %q: %v: %s", c, err, docker.LastLine(buf.String()))
 				return m
 			}
 			fmt.Fprintf(&b, "$ %s\n%s", strings.TrimSpace(strings.TrimSuffix(c, "# fails")), buf.String())
@@ -209,7 +273,7 @@ func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error)
 }
 
 // Markdown states the cache demo's figures as a table, one row per mode.
-func (d CacheDemo) Markdown() string {
+func CacheDemoTable(d cachedemo.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured by `make cache-demo` on %s (registry: `%s` as a container", d.GeneratedAt.Format("2006-01-02"), d.RegistryImage)
 	if d.StandInBases {
@@ -218,7 +282,7 @@ func (d CacheDemo) Markdown() string {
 	b.WriteString("), wall time of `docker build` for the final rung; \"empty builder\" is a builder with none of the demo's cache, as on a new CI runner:\n\n")
 	b.WriteString("| Cache export | Cold build | In the registry | Empty builder, nothing changed | Empty builder, one-line edit | Steps CACHED / run after the edit | Packages compiled after the edit |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range d.Modes {
-		fmt.Fprintf(&b, "| %s | %.1f s | %s | %.1f s (%d of %d steps CACHED) | %.1f s | %d / %d | %d |\n", m.Name, m.ColdS, HumanSize(m.CacheBytes),
+		fmt.Fprintf(&b, "| %s | %.1f s | %s | %.1f s (%d of %d steps CACHED) | %.1f s | %d / %d | %d |\n", m.Name, m.ColdS, docker.HumanSize(m.CacheBytes),
 			m.EmptyBuilderNoopS, m.NoopSteps.Cached, m.NoopSteps.Cached+m.NoopSteps.Ran, m.EmptyBuilderEditS,
 			m.StepsCachedAfterEdit, m.StepsRunAfterEdit, m.PackagesCompiledAfterEdit)
 	}

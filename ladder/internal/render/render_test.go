@@ -1,79 +1,52 @@
-package ladder
+package render
 
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/measure"
 )
 
-func TestNewStats(t *testing.T) {
-	tests := []struct {
-		name    string
-		samples []float64
-		want    Stats
-	}{
-		{"one run", []float64{2.5}, Stats{Median: 2.5, Min: 2.5, Max: 2.5}},
-		{"odd count", []float64{3, 1, 2}, Stats{Median: 2, Min: 1, Max: 3}},
-		{"even count averages the middle two", []float64{4, 1, 2, 3}, Stats{Median: 2.5, Min: 1, Max: 4}},
-		{"rounds to milliseconds", []float64{1.23456}, Stats{Median: 1.235, Min: 1.235, Max: 1.235}},
-		{"no samples", nil, Stats{}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := NewStats(tt.samples)
-			if got.Median != tt.want.Median || got.Min != tt.want.Min || got.Max != tt.want.Max {
-				t.Errorf("got %+v, want median %v min %v max %v", got, tt.want.Median, tt.want.Min, tt.want.Max)
-			}
-			if len(got.Samples) != len(tt.samples) {
-				t.Errorf("samples: got %d, want %d kept in order", len(got.Samples), len(tt.samples))
-			}
-		})
-	}
-	in := []float64{3, 1, 2}
-	NewStats(in)
-	if in[0] != 3 {
-		t.Error("NewStats sorted its caller's slice")
-	}
-}
-
-func sampleReport(standIn bool) Report {
-	s := func(v float64) Stats { return NewStats([]float64{v}) }
-	return Report{
-		SchemaVersion: SchemaVersion, Runs: 1, GeneratedAt: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
-		Environment: Environment{DockerClient: "28.2.2", DockerServer: "20.10.24", BuildKit: "v0.8", Go: "go1.26.8", CPUs: 2, OSArch: "linux/amd64", StandInBases: standIn},
+func sampleReport(standIn bool) measure.Report {
+	s := func(v float64) measure.Stats { return measure.NewStats([]float64{v}) }
+	return measure.Report{
+		SchemaVersion: measure.SchemaVersion, Runs: 1, GeneratedAt: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+		Environment: measure.Environment{DockerClient: "28.2.2", DockerServer: "20.10.24", BuildKit: "v0.8", Go: "go1.26.8", CPUs: 2, OSArch: "linux/amd64", StandInBases: standIn},
 		CacheReset:  "fresh ids",
-		Native:      map[string]Native{"dependencies": {Cold: s(25), Edit: s(0.5)}, "simple": {Cold: s(15), Edit: s(0.4)}},
-		Rungs: []RungResult{
-			{Name: "simple", Dockerfile: "dockerfiles/simple.Dockerfile", Program: "simple", SizeBytes: 330_000_000, Layers: 5,
-				BuildS: BuildTimes{Cold: s(15), Noop: s(0.4), Edit: s(14), Dep: s(16)}, ContextBytes: ContextBytes{34_000, 52_000_000}},
-			{Name: "final", Dockerfile: "final.Dockerfile", Program: "dependencies", SizeBytes: 8_480_000, Layers: 2,
-				BuildS: BuildTimes{Cold: s(25), Noop: s(0.5), Edit: s(1.0), Dep: s(3)}, ContextBytes: ContextBytes{34_000, 52_000_000}},
+		Native:      map[string]measure.Native{"dependencies": {Cold: s(25), Edit: s(0.5)}, "simple": {Cold: s(15), Edit: s(0.4)}},
+		Rungs: []measure.RungResult{
+			{Number: 1, Name: "simple", Dockerfile: "dockerfiles/simple.Dockerfile", Program: "simple", SizeBytes: 330_000_000, Layers: 5,
+				BuildS: measure.BuildTimes{Cold: s(15), Noop: s(0.4), Edit: s(14), Dep: s(16)}, ContextBytes: measure.ContextBytes{WithDockerignore: 34_000, WithoutDockerignore: 52_000_000}},
+			{Number: 6, Name: "final", Dockerfile: "final.Dockerfile", Program: "dependencies", SizeBytes: 8_480_000, Layers: 2,
+				BuildS: measure.BuildTimes{Cold: s(25), Noop: s(0.5), Edit: s(1.0), Dep: s(3)}, ContextBytes: measure.ContextBytes{WithDockerignore: 34_000, WithoutDockerignore: 52_000_000}},
 		},
 	}
 }
 
-func TestMarkdown(t *testing.T) {
-	md := sampleReport(true).Markdown()
+func TestTable(t *testing.T) {
+	md := Table(sampleReport(true))
 	for _, want := range []string{
 		"`make compare RUNS=1` on 2026-11-27: 2 CPUs, linux/amd64",
 		"**Stand-in base images were used**",
-		"| [simple](dockerfiles/simple.Dockerfile) | 330MB | – | 5 | 15 s | 0.4 s | 14 s | 35.0× | 16 s | 34kB / 52MB |",
-		"| [final](final.Dockerfile) | 8.48MB | 0.03× | 2 | 25 s | 0.5 s | 1.0 s | 2.0× | 3.0 s | 34kB / 52MB |",
+		"| 1. [simple](dockerfiles/simple.Dockerfile) | 330MB | – | 5 | 15 s | 0.4 s | 14 s | 35.0× | 16 s | 34kB / 52MB |",
+		"| 6. [final](final.Dockerfile) | 8.48MB | 0.03× | 2 | 25 s | 0.5 s | 1.0 s | 2.0× | 3.0 s | 34kB / 52MB |",
 		"`./dependencies` cold 25 s, edit 0.5 s; `./simple` cold 15 s, edit 0.4 s.",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown: want %q in:\n%s", want, md)
 		}
 	}
-	if strings.Contains(sampleReport(false).Markdown(), "Stand-in") {
+	if strings.Contains(Table(sampleReport(false)), "Stand-in") {
 		t.Error("markdown with real bases mentions stand-ins")
 	}
 }
 
 func TestChartIsSVG(t *testing.T) {
-	svg, err := sampleReport(true).Chart()
+	svg, err := Chart(sampleReport(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,16 +71,6 @@ func TestReplaceResults(t *testing.T) {
 	}
 }
 
-func TestParseBuildKitVersion(t *testing.T) {
-	out := "Name:          default\nDriver:        docker\n\nNodes:\nName:             default\nBuildKit version: v0.8+unknown\n"
-	if got := ParseBuildKitVersion(out); got != "v0.8+unknown" {
-		t.Errorf("got %q, want v0.8+unknown", got)
-	}
-	if got := ParseBuildKitVersion("nothing"); got != "unknown" {
-		t.Errorf("got %q, want unknown", got)
-	}
-}
-
 func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	rep := sampleReport(true)
 	for i := range rep.Rungs {
@@ -118,12 +81,12 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := validateSchema("compare.schema.json", js); err != nil {
+	if err := measure.ValidateSchema(filepath.Join("..", "..", "compare.schema.json"), js); err != nil {
 		t.Errorf("a complete report: %v", err)
 	}
 	rep.Rungs[0].Name = "no-such-rung"
 	js, _ = json.Marshal(rep)
-	if err := validateSchema("compare.schema.json", js); err == nil {
+	if err := measure.ValidateSchema(filepath.Join("..", "..", "compare.schema.json"), js); err == nil {
 		t.Error("a report with an unknown rung: got nil error, want one")
 	}
 }

@@ -1,4 +1,6 @@
-package ladder
+//go:build e2e
+
+package e2e
 
 // The macOS-like test: make's targets run with a PATH that holds only what a
 // stock macOS has (with Xcode's command line tools, which bring make and
@@ -14,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // macOSCommands are commands a stock macOS has in /bin, /usr/bin or /sbin
@@ -203,7 +207,7 @@ func TestMakeWorksWithAMacOSUserland(t *testing.T) {
 // scripts/engine.sh and .ci/run are Linux-only (they build and start an
 // engine as root) and are left out.
 func TestScriptsAvoidBash4AndGNUOnly(t *testing.T) {
-	root, err := RepoRoot(".")
+	root, err := repo.Root(".")
 	if err != nil {
 		t.Fatal(err)
 	}

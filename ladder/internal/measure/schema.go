@@ -1,4 +1,4 @@
-package ladder
+package measure
 
 import (
 	"bytes"
@@ -7,8 +7,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// validateSchema checks a JSON document against a JSON Schema file.
-func validateSchema(schemaPath string, doc []byte) error {
+// ValidateSchema checks a JSON document (a report) against a JSON Schema
+// file (ladder/compare.schema.json).
+func ValidateSchema(schemaPath string, doc []byte) error {
 	schemaDoc, err := os.ReadFile(schemaPath)
 	if err != nil {
 		return err

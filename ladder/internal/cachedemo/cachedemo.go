@@ -1,9 +1,11 @@
-package ladder
+// Package cachedemo measures what a remote build cache carries: the final
+// rung built cold with a cache export to a registry container, then rebuilt
+// on an empty builder from that cache, unchanged and after an edit.
+package cachedemo
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,20 +13,23 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// CacheDemo is out/cache-demo.json: the final rung rebuilt on an empty
+// Report is out/cache-demo.json: the final rung rebuilt on an empty
 // builder from a layer cache kept in a registry, once per way of exporting
 // that cache.
-type CacheDemo struct {
-	GeneratedAt   time.Time       `json:"generated_at"`
-	RegistryImage string          `json:"registry_image"` // what ran the registry
-	StandInBases  bool            `json:"stand_in_bases"`
-	Modes         []CacheDemoMode `json:"modes"`
+type Report struct {
+	GeneratedAt   time.Time `json:"generated_at"`
+	RegistryImage string    `json:"registry_image"` // what ran the registry
+	StandInBases  bool      `json:"stand_in_bases"`
+	Modes         []Mode    `json:"modes"`
 }
 
-// CacheDemoMode is one way of exporting the layer cache.
-type CacheDemoMode struct {
+// Mode is one way of exporting the layer cache.
+type Mode struct {
 	// Name is "inline" (the cache metadata rides in the pushed image) or
 	// "registry-max" (a cache manifest of its own, every stage's layers:
 	// --cache-to type=registry,mode=max).
@@ -64,7 +69,7 @@ const RegistryLabel = "io.github.go-docker.registry"
 type Registry struct {
 	Addr  string // 127.0.0.1:port, as the engine pushes to it
 	Image string
-	d     Docker
+	d     docker.Docker
 	id    string
 }
 
@@ -72,8 +77,8 @@ type Registry struct {
 // (registry:3, or a stand-in built from the CNCF Distribution module where
 // none can be pulled) as a container on a free loopback port, and waits
 // until it answers.
-func StartRegistry(ctx context.Context, d Docker, repo string) (*Registry, error) {
-	image, err := d.ensureDocker(ctx, repo, "registry-image")
+func StartRegistry(ctx context.Context, d docker.Docker, root string) (*Registry, error) {
+	image, err := d.RegistryImage(ctx, root)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +109,7 @@ func StartRegistry(ctx context.Context, d Docker, repo string) (*Registry, error
 	}
 	logs, _ := d.CombinedOutput(ctx, "logs", r.id)
 	r.Stop()
-	return nil, fmt.Errorf("the registry container on %s did not answer within 20 s: %s", r.Addr, lastLine(logs))
+	return nil, fmt.Errorf("the registry container on %s did not answer within 20 s: %s", r.Addr, docker.LastLine(logs))
 }
 
 // Stop removes the registry container and its storage.
@@ -168,21 +173,26 @@ func (r *Registry) Bytes(ctx context.Context, repo, ref string) (int64, error) {
 	return n, nil
 }
 
-// RunCacheDemo rebuilds the final rung on an empty builder from a registry,
+// Run rebuilds the last rung of the catalogue (final) on an empty builder from a registry,
 // for each way of exporting the layer cache: inline, and registry mode=max.
 // It works in a throwaway copy with cache-mount ids of its own, and removes
 // the images, build cache and registry container it made.
-func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress io.Writer) (CacheDemo, error) {
-	demo := CacheDemo{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
+func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.Writer) (Report, error) {
+	demo := Report{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
 	if err := d.Ping(ctx); err != nil {
 		return demo, err
 	}
+	rungs, err := repo.Load(root)
+	if err != nil {
+		return demo, err
+	}
+	rung := repo.Last(rungs)
 	say := func(format string, a ...any) {
 		if progress != nil {
 			fmt.Fprintf(progress, "cache-demo: "+format+"\n", a...)
 		}
 	}
-	reg, err := StartRegistry(ctx, d, repo)
+	reg, err := StartRegistry(ctx, d, root)
 	if err != nil {
 		return demo, err
 	}
@@ -196,18 +206,18 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	}
 	defer os.RemoveAll(tmp)
 	dir := filepath.Join(tmp, "repo")
-	if err := CopyRepo(repo, dir); err != nil {
+	if err := repo.Copy(root, dir); err != nil {
 		return demo, err
 	}
-	runID := NewRunID()
-	if err := ScopeDockerfile(filepath.Join(dir, "final.Dockerfile"), "go-docker-demo"+runID+"-"); err != nil {
+	runID := repo.NewRunID()
+	if err := repo.ScopeDockerfile(filepath.Join(dir, rung.Dockerfile), "go-docker-demo"+runID+"-"); err != nil {
 		return demo, err
 	}
 	before, err := d.CacheRecordIDs(ctx)
 	if err != nil {
 		return demo, err
 	}
-	local := "go-docker-final:cache-demo-" + runID
+	local := rung.Image("go-docker-") + ":cache-demo-" + runID
 	var pushed []string
 	// emptyBuilder removes every image and build-cache record the demo
 	// made: the next build starts as on a new CI runner.
@@ -219,8 +229,8 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 	}
 	defer emptyBuilder()
 
-	build := func(mode, name string, opts BuildOptions) (BuildResult, error) {
-		opts.Dir, opts.Dockerfile = dir, "final.Dockerfile"
+	build := func(mode, name string, opts docker.BuildOptions) (docker.BuildResult, error) {
+		opts.Dir, opts.Dockerfile = dir, rung.Dockerfile
 		opts.LogFile = filepath.Join(logDir, "cache-demo-"+mode+"-"+name+".log")
 		say("%s: %s build...", mode, name)
 		res, err := d.Build(ctx, opts)
@@ -230,7 +240,7 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		say("%s: %s build: %.1f s", mode, name, res.Duration.Seconds())
 		return res, nil
 	}
-	main := filepath.Join(dir, "dependencies", "main.go")
+	main := filepath.Join(dir, rung.Program, "main.go")
 	original, err := os.ReadFile(main)
 	if err != nil {
 		return demo, err
@@ -240,19 +250,19 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		if err := os.WriteFile(main, original, 0o644); err != nil {
 			return demo, err
 		}
-		m := CacheDemoMode{Name: mode}
-		var cold BuildOptions
+		m := Mode{Name: mode}
+		var cold docker.BuildOptions
 		var cacheRepo, cacheTag string
 		switch mode {
 		case "inline":
-			cacheRepo, cacheTag = "go-docker-final", "inline-"+runID
+			cacheRepo, cacheTag = rung.Image("go-docker-"), "inline-"+runID
 			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
-			cold = BuildOptions{Tag: m.CacheRef, NoCache: true, CacheTo: "type=inline"}
+			cold = docker.BuildOptions{Tag: m.CacheRef, NoCache: true, CacheTo: "type=inline"}
 			pushed = append(pushed, m.CacheRef)
 		case "registry-max":
 			cacheRepo, cacheTag = "go-docker-cache", "max-"+runID
 			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
-			cold = BuildOptions{Tag: local, NoCache: true, CacheTo: "type=registry,ref=" + m.CacheRef + ",mode=max"}
+			cold = docker.BuildOptions{Tag: local, NoCache: true, CacheTo: "type=registry,ref=" + m.CacheRef + ",mode=max"}
 		}
 		res, err := build(mode, "cold", cold)
 		if err != nil {
@@ -267,11 +277,11 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		if m.CacheBytes, err = reg.Bytes(ctx, cacheRepo, cacheTag); err != nil {
 			return demo, err
 		}
-		say("%s: %s in the registry as %s; emptying the builder", mode, HumanSize(m.CacheBytes), m.CacheRef)
+		say("%s: %s in the registry as %s; emptying the builder", mode, docker.HumanSize(m.CacheBytes), m.CacheRef)
 		emptyBuilder()
 
 		cacheFrom := "type=registry,ref=" + m.CacheRef
-		noop, err := build(mode, "empty-builder-noop", BuildOptions{Tag: local, CacheFrom: cacheFrom})
+		noop, err := build(mode, "empty-builder-noop", docker.BuildOptions{Tag: local, CacheFrom: cacheFrom})
 		if err != nil {
 			return demo, err
 		}
@@ -281,10 +291,10 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		emptyBuilder()
 
 		// A new runner after a one-line edit: only the registry to help.
-		if err := EditGreeting(main, "cache demo "+mode+" "+runID); err != nil {
+		if err := repo.EditGreeting(main, "cache demo "+mode+" "+runID); err != nil {
 			return demo, err
 		}
-		edit, err := build(mode, "empty-builder-edit", BuildOptions{Tag: local, CacheFrom: cacheFrom})
+		edit, err := build(mode, "empty-builder-edit", docker.BuildOptions{Tag: local, CacheFrom: cacheFrom})
 		if err != nil {
 			return demo, err
 		}
@@ -297,40 +307,4 @@ func RunCacheDemo(ctx context.Context, d Docker, repo, logDir string, progress i
 		demo.Modes = append(demo.Modes, m)
 	}
 	return demo, nil
-}
-
-// EditGreeting changes the greeting line of a program's main.go ("Hello,
-// ...!") to one that names tag, so no earlier build can have cached it.
-func EditGreeting(path, tag string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	lines := strings.Split(string(b), "\n")
-	for i, l := range lines {
-		j := strings.Index(l, "Hello, ")
-		if j < 0 {
-			continue
-		}
-		k := strings.Index(l[j:], "!")
-		if k < 0 {
-			break
-		}
-		lines[i] = l[:j] + "Hello, " + tag + l[j+k:]
-		return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
-	}
-	return errors.New(path + ": no greeting line to edit")
-}
-
-// NewRunID returns a short id that names one run's tags and cache ids.
-func NewRunID() string { return fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff) }
-
-// ScopeDockerfile rewrites a Dockerfile's cache-mount ids to start with
-// scope (see ScopeCacheIDs).
-func ScopeDockerfile(path, scope string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(ScopeCacheIDs(string(b), scope)), 0o644)
 }

@@ -1,4 +1,6 @@
-package ladder
+//go:build e2e
+
+package e2e
 
 // This file's name puts its test last in `go test` (files run in name
 // order): make distclean removes every image the other tests build.
@@ -6,6 +8,9 @@ package ladder
 import (
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
 func TestDistcleanRemovesEverythingAndMakeSetsUpAgain(t *testing.T) {
@@ -14,12 +19,12 @@ func TestDistcleanRemovesEverythingAndMakeSetsUpAgain(t *testing.T) {
 	runMake(t, ctx, root, "distclean")
 
 	for _, filter := range []string{"reference=go-docker-*", "reference=go-docker-stand-in/*",
-		"label=" + ProjectLabel, "label=" + StandInLabel} {
+		"label=" + dockercli.ProjectLabel, "label=" + dockercli.StandInLabel} {
 		if out, _ := docker.Output(ctx, "images", "-aq", "--filter", filter); strings.TrimSpace(out) != "" {
 			t.Errorf("after make distclean, images with %s: %s", filter, out)
 		}
 	}
-	for _, label := range []string{ProjectLabel, StandInLabel, RegistryLabel} {
+	for _, label := range []string{dockercli.ProjectLabel, dockercli.StandInLabel, cachedemo.RegistryLabel} {
 		if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+label); strings.TrimSpace(out) != "" {
 			t.Errorf("after make distclean, containers with %s: %s", label, out)
 		}

@@ -1,4 +1,6 @@
-package ladder
+//go:build e2e
+
+package e2e
 
 // End-to-end tests: they build every rung with the real Docker engine and
 // BuildKit, run the images and talk to them over HTTP. They fail when no
@@ -25,6 +27,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/measure"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 )
 
 const (
@@ -36,18 +45,28 @@ const (
 )
 
 var (
-	docker      = Docker{Bin: os.Getenv("DOCKER")}
+	docker      = dockercli.Docker{Bin: os.Getenv("DOCKER")}
 	imagePrefix = envOr("IMAGE_PREFIX", "go-docker-")
 	buildOnce   sync.Once
 	buildErr    error
+	// rungs is the catalogue, dockerfiles/rungs.txt.
+	rungs []repo.Rung
 )
 
-// TestMain points builds at stand-in base images where scripts/ensure-docker.sh
-// made them (make test-e2e runs it first), as the Makefile does.
+// TestMain reads the catalogue and points builds at stand-in base images
+// where scripts/ensure-docker.sh made them (make test-e2e runs it first), as
+// the Makefile does.
 func TestMain(m *testing.M) {
 	flag.Parse()
+	root, err := repo.Root(".")
+	if err == nil {
+		rungs, err = repo.Load(root)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
 	if !testing.Short() {
-		root, err := RepoRoot(".")
 		if err == nil {
 			docker.BaseFlags, err = docker.StandInFlags(context.Background(), root, os.Getenv("GO_VERSION"), os.Getenv("ALPINE_VERSION"))
 		}
@@ -62,7 +81,7 @@ func TestMain(m *testing.M) {
 // commitTime is SOURCE_DATE_EPOCH as make final computes it.
 func commitTime(t *testing.T, dir string) int64 {
 	t.Helper()
-	n, err := CommitTime(t.Context(), dir)
+	n, err := repo.CommitTime(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +110,7 @@ func engine(t *testing.T) context.Context {
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := RepoRoot(".")
+	root, err := repo.Root(".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +126,11 @@ func buildLadder(t *testing.T) {
 	t.Helper()
 	root := repoRoot(t)
 	buildOnce.Do(func() {
-		for _, r := range Rungs {
+		for _, r := range rungs {
 			// The final rung as make final builds it: reproducible.
-			_, err := docker.Build(t.Context(), BuildOptions{
+			_, err := docker.Build(t.Context(), dockercli.BuildOptions{
 				Dir: root, Dockerfile: r.Dockerfile, Tag: r.Image(imagePrefix),
-				Reproducible: r.Name == "final", SourceDateEpoch: commitTime(t, root),
+				Reproducible: r.Reproducible(), SourceDateEpoch: commitTime(t, root),
 				LogFile: filepath.Join(root, "out", "logs", "e2e", "ladder-"+r.Name+".log"),
 			})
 			if err != nil {
@@ -129,7 +148,7 @@ func buildLadder(t *testing.T) {
 func copyRepo(t *testing.T) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "repo")
-	if err := CopyRepo(repoRoot(t), dst); err != nil {
+	if err := repo.Copy(repoRoot(t), dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -143,9 +162,9 @@ func isolatedCopy(t *testing.T) string {
 	t.Helper()
 	pruneCacheAfter(t)
 	dir := copyRepo(t)
-	scope := "go-docker-e2e" + NewRunID() + "-"
-	for _, r := range Rungs {
-		if err := ScopeDockerfile(filepath.Join(dir, r.Dockerfile), scope); err != nil {
+	scope := "go-docker-e2e" + repo.NewRunID() + "-"
+	for _, r := range rungs {
+		if err := repo.ScopeDockerfile(filepath.Join(dir, r.Dockerfile), scope); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -167,8 +186,8 @@ func pruneCacheAfter(t *testing.T) {
 // every run, so no earlier build can have cached it.
 func editGreeting(t *testing.T, dir string) string {
 	t.Helper()
-	tag := "edit " + NewRunID()
-	if err := EditGreeting(filepath.Join(dir, "dependencies", "main.go"), tag); err != nil {
+	tag := "edit " + repo.NewRunID()
+	if err := repo.EditGreeting(filepath.Join(dir, "dependencies", "main.go"), tag); err != nil {
 		t.Fatal(err)
 	}
 	return "Hello, " + tag + "!"
@@ -195,7 +214,7 @@ func removeImage(t *testing.T, ref string) {
 // start runs an image and waits until it answers /healthz.
 func start(t *testing.T, ctx context.Context, image string, flags ...string) *Container {
 	t.Helper()
-	c, err := docker.Run(ctx, image, flags...)
+	c, err := runContainer(ctx, docker, image, flags...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +230,7 @@ func start(t *testing.T, ctx context.Context, image string, flags ...string) *Co
 func TestEveryRungBuildsRunsAndStopsGracefully(t *testing.T) {
 	ctx := engine(t)
 	buildLadder(t)
-	for _, r := range Rungs {
+	for _, r := range rungs {
 		t.Run(r.Name, func(t *testing.T) {
 			c := start(t, ctx, r.Image(imagePrefix))
 			tests := []struct {
@@ -260,31 +279,30 @@ func TestImageSizes(t *testing.T) {
 		return total
 	}
 	if got := size("simple"); got <= 100e6 {
-		t.Errorf("simple: got %s, want over 100MB (it carries the Go toolchain)", HumanSize(got))
+		t.Errorf("simple: got %s, want over 100MB (it carries the Go toolchain)", dockercli.HumanSize(got))
 	}
 	if got := size("multi-stage"); got >= 30e6 {
-		t.Errorf("multi-stage: got %s, want under 30MB", HumanSize(got))
+		t.Errorf("multi-stage: got %s, want under 30MB", dockercli.HumanSize(got))
 	}
 	if s, m := size("simple"), size("multi-stage"); m >= s {
-		t.Errorf("multi-stage (%s) is not smaller than simple (%s)", HumanSize(m), HumanSize(s))
+		t.Errorf("multi-stage (%s) is not smaller than simple (%s)", dockercli.HumanSize(m), dockercli.HumanSize(s))
 	}
 }
 
+// After a one-line edit, every rung that downloads modules answers that
+// step from the cache, and every rung that lists what it compiles (go build
+// -v, from the mounts rung on) compiles only the edited package.
 func TestSourceEditReusesModuleDownload(t *testing.T) {
 	ctx := engine(t)
 	buildLadder(t)
 	dir := copyRepo(t)
 	greeting := editGreeting(t, dir)
-	for _, name := range []string{"dependencies", "buildkit", "final"} {
-		t.Run(name, func(t *testing.T) {
-			rungs, _ := FindRungs(name)
-			tag := imagePrefix + name + ":e2e-edit"
-			removeImage(t, tag)
-			res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: rungs[0].Dockerfile, Tag: tag,
-				LogFile: filepath.Join(logDir(t), "edit-"+name+".log")})
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, r := range rungs {
+		if r.Program != "dependencies" {
+			continue // the standard-library program has no modules
+		}
+		t.Run(r.Name, func(t *testing.T) {
+			res, tag := buildEdited(t, ctx, dir, r)
 			download, ok := res.Find("go mod download")
 			if !ok {
 				t.Fatalf("no go mod download step in the build log:\n%s", res.Log)
@@ -299,13 +317,8 @@ func TestSourceEditReusesModuleDownload(t *testing.T) {
 			if build.Cached {
 				t.Errorf("step %q: CACHED, want it to run after an edit", build.Name)
 			}
-			if name == "final" {
-				// go build -v prints each package it compiles: with GOCACHE
-				// in a cache mount that hit, only the edited one.
-				want := []string{tutorialModule + "/dependencies"}
-				if strings.Join(build.Output, "\n") != strings.Join(want, "\n") {
-					t.Errorf("packages compiled after a one-line edit: got %q, want %q", build.Output, want)
-				}
+			if _, verbose := res.Find("go build -v"); verbose {
+				onlyTheEditedPackage(t, build)
 			}
 			c := start(t, ctx, tag)
 			if _, body, err := c.Get(ctx, "/"); err != nil || !strings.Contains(body, greeting) {
@@ -313,6 +326,79 @@ func TestSourceEditReusesModuleDownload(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The mounts rung is the caching step alone: after an edit, only the
+// edited package recompiles (GOCACHE in a cache mount), and the image is
+// still the Alpine runtime of the buildkit rung, layer for layer.
+func TestMountsRecompilesOnlyTheEditedPackageOnAlpine(t *testing.T) {
+	ctx := engine(t)
+	buildLadder(t)
+	mounts, ok := repo.Find(rungs, "mounts")
+	if !ok {
+		t.Fatal("no mounts rung in the catalogue")
+	}
+	dir := copyRepo(t)
+	editGreeting(t, dir)
+	res, tag := buildEdited(t, ctx, dir, mounts)
+	build, ok := res.Find("go build -v")
+	if !ok {
+		t.Fatalf("no go build -v step in the build log:\n%s", res.Log)
+	}
+	onlyTheEditedPackage(t, build)
+	for _, step := range []string{"COPY . .", "COPY go.mod"} {
+		if s, ok := res.Find(step); ok {
+			t.Errorf("step %q: the mounts rung bind-mounts the sources instead", s.Name)
+		}
+	}
+	// The runtime's layers start with the alpine base's (or its stand-in's).
+	base := baseImage("alpine:" + envOr("ALPINE_VERSION", "3.23"))
+	layers := func(ref string) []string {
+		out, err := docker.Output(ctx, "image", "inspect", "--format", "{{range .RootFS.Layers}}{{println .}}{{end}}", ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(out)
+	}
+	img, alpine := layers(tag), layers(base)
+	if len(alpine) == 0 || len(img) != len(alpine)+1 || !slices.Equal(img[:len(alpine)], alpine) {
+		t.Errorf("layers of %s: got %v, want the %d layers of %s and one for the binary", tag, img, len(alpine), base)
+	}
+}
+
+// buildEdited builds rung r from dir (an edited copy) under an e2e tag.
+func buildEdited(t *testing.T, ctx context.Context, dir string, r repo.Rung) (dockercli.BuildResult, string) {
+	t.Helper()
+	tag := r.Image(imagePrefix) + ":e2e-edit"
+	removeImage(t, tag)
+	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: r.Dockerfile, Tag: tag,
+		LogFile: filepath.Join(logDir(t), "edit-"+r.Name+".log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, tag
+}
+
+// onlyTheEditedPackage checks what go build -v printed: with GOCACHE in a
+// cache mount that hit, it compiled only the edited package.
+func onlyTheEditedPackage(t *testing.T, build buildlog.Step) {
+	t.Helper()
+	want := []string{tutorialModule + "/dependencies"}
+	if strings.Join(build.Output, "\n") != strings.Join(want, "\n") {
+		t.Errorf("packages compiled after a one-line edit: got %q, want %q", build.Output, want)
+	}
+}
+
+// baseImage is the image a FROM name resolves to in these builds: the
+// stand-in scripts/ensure-docker.sh selected with --build-context, or the
+// name itself.
+func baseImage(name string) string {
+	for _, f := range docker.BaseFlags {
+		if v, ok := strings.CutPrefix(f, name+"=docker-image://"); ok {
+			return v
+		}
+	}
+	return name
 }
 
 func TestDockerignoreKeepsContextSmall(t *testing.T) {
@@ -328,11 +414,11 @@ func TestDockerignoreKeepsContextSmall(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "out", "big.bin"), make([]byte, 50e6), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := func(name string) BuildResult {
+	build := func(name string) dockercli.BuildResult {
 		t.Helper()
 		tag := imagePrefix + "final:e2e-context"
 		removeImage(t, tag)
-		res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Tag: tag,
+		res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Tag: tag,
 			LogFile: filepath.Join(logDir(t), "context-"+name+".log")})
 		if err != nil {
 			t.Fatal(err)
@@ -344,14 +430,14 @@ func TestDockerignoreKeepsContextSmall(t *testing.T) {
 	}
 	with := build("with-dockerignore")
 	if with.ContextBytes >= 100e3 {
-		t.Errorf("context with .dockerignore: got %s, want under 100kB", HumanSize(with.ContextBytes))
+		t.Errorf("context with .dockerignore: got %s, want under 100kB", dockercli.HumanSize(with.ContextBytes))
 	}
 	if err := os.Remove(filepath.Join(dir, ".dockerignore")); err != nil {
 		t.Fatal(err)
 	}
 	without := build("without-dockerignore")
 	if without.ContextBytes < 50e6 {
-		t.Errorf("context without .dockerignore: got %s, want over 50MB (out/ alone is 50MB): is the measurement real?", HumanSize(without.ContextBytes))
+		t.Errorf("context without .dockerignore: got %s, want over 50MB (out/ alone is 50MB): is the measurement real?", dockercli.HumanSize(without.ContextBytes))
 	}
 }
 
@@ -364,7 +450,7 @@ func TestMakeRunRejectsBadInput(t *testing.T) {
 		args []string
 		want []string // all of these in the first line
 	}{
-		{"unknown rung", []string{"RUNG=no-such-rung"}, append([]string{"no-such-rung"}, RungNames()...)},
+		{"unknown rung", []string{"RUNG=no-such-rung"}, append([]string{"no-such-rung"}, repo.Names(rungs)...)},
 		{"port not a number", []string{"PORT=abc"}, []string{"invalid PORT 'abc'", "1 to 65535"}},
 		{"port too large", []string{"PORT=70000"}, []string{"invalid PORT '70000'"}},
 	}
@@ -416,7 +502,7 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	// The binary, from a build that asks BuildKit to name each step's
 	// platform (BUILDKIT_MULTI_PLATFORM=1 does that for one platform too).
 	out := t.TempDir()
-	res, err := docker.Build(ctx, BuildOptions{Dir: root, Dockerfile: "final.Dockerfile", Target: "binary",
+	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: root, Dockerfile: "final.Dockerfile", Target: "binary",
 		Platform: "linux/" + target, Output: "type=local,dest=" + out,
 		BuildArgs: map[string]string{"BUILDKIT_MULTI_PLATFORM": "1"},
 		LogFile:   filepath.Join(logDir(t), "cross-"+target+".log")})
@@ -443,9 +529,9 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 	// after an edit, each recompiles only the edited package.
 	dir := copyRepo(t)
 	platforms := []string{"linux/amd64", "linux/arm64"}
-	binary := func(platform, label string) BuildResult {
+	binary := func(platform, label string) dockercli.BuildResult {
 		t.Helper()
-		res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
+		res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
 			Platform: platform, Output: "type=local,dest=" + t.TempDir(),
 			LogFile: filepath.Join(logDir(t), "cross-"+label+"-"+strings.ReplaceAll(platform, "/", "-")+".log")})
 		if err != nil {
@@ -467,10 +553,10 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 }
 
 // exportBinary builds the final rung's binary stage and returns its path.
-func exportBinary(t *testing.T, ctx context.Context, label, dir, platform string, noCache bool) (string, BuildResult) {
+func exportBinary(t *testing.T, ctx context.Context, label, dir, platform string, noCache bool) (string, dockercli.BuildResult) {
 	t.Helper()
 	out := t.TempDir()
-	res, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
+	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "binary",
 		Platform: platform, NoCache: noCache, Output: "type=local,dest=" + out,
 		LogFile: filepath.Join(logDir(t), "binary-"+label+".log")})
 	if err != nil {
@@ -506,10 +592,10 @@ func TestFinalImageIsOnlyTheBinaryRunningAsNonRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ratio := float64(size) / float64(st.Size()); ratio > 1.05 {
-		t.Errorf("image %s is %.3f× its binary %s, want ≤ 1.05×", HumanSize(size), ratio, HumanSize(st.Size()))
+		t.Errorf("image %s is %.3f× its binary %s, want ≤ 1.05×", dockercli.HumanSize(size), ratio, dockercli.HumanSize(st.Size()))
 	}
 	if img.Architecture == "amd64" && size >= 9e6 {
-		t.Errorf("image size: got %s, want under 9MB", HumanSize(size))
+		t.Errorf("image size: got %s, want under 9MB", dockercli.HumanSize(size))
 	}
 	// No shell to exec into.
 	if out, err := docker.CombinedOutput(ctx, "run", "--rm", "--entrypoint", "/bin/sh", image, "-c", "true"); err == nil {
@@ -601,7 +687,7 @@ func TestFinalHealthcheckVersionAndLabels(t *testing.T) {
 	version := fmt.Sprintf("v0.0.0-e2e.%d", time.Now().Unix())
 	tag := imagePrefix + "final:e2e-version"
 	removeImage(t, tag)
-	if _, err := docker.Build(ctx, BuildOptions{Dir: repoRoot(t), Dockerfile: "final.Dockerfile", Tag: tag,
+	if _, err := docker.Build(ctx, dockercli.BuildOptions{Dir: repoRoot(t), Dockerfile: "final.Dockerfile", Tag: tag,
 		BuildArgs: map[string]string{"VERSION": version}, LogFile: filepath.Join(logDir(t), "version.log")}); err != nil {
 		t.Fatal(err)
 	}
@@ -627,7 +713,7 @@ func TestFinalHealthcheckVersionAndLabels(t *testing.T) {
 		t.Errorf("healthcheck: got %+v, want CMD /server -healthcheck", hc)
 	}
 
-	c, err := docker.Run(ctx, tag)
+	c, err := runContainer(ctx, docker, tag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -690,7 +776,7 @@ func TestFinalBinaryIsReproducible(t *testing.T) {
 	// (moby/buildkit#4250).
 	first, firstRes := exportBinary(t, ctx, "repro-1", isolatedCopy(t), "", true)
 	second, secondRes := exportBinary(t, ctx, "repro-2", isolatedCopy(t), "", true)
-	for i, res := range []BuildResult{firstRes, secondRes} {
+	for i, res := range []dockercli.BuildResult{firstRes, secondRes} {
 		step, ok := res.Find("go build")
 		if !ok || !slices.ContainsFunc(step.Output, func(l string) bool { return strings.HasPrefix(l, "github.com/gin-gonic/gin") }) {
 			t.Errorf("build %d: want go build -v to list gin (a full compile, not a GOCACHE hit)", i+1)
@@ -711,7 +797,7 @@ func TestFinalBinaryIsReproducible(t *testing.T) {
 
 func TestFinalTestStageRunsTheUnitTests(t *testing.T) {
 	ctx := engine(t)
-	res, err := docker.Build(ctx, BuildOptions{Dir: isolatedCopy(t), Dockerfile: "final.Dockerfile", Target: "test",
+	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: isolatedCopy(t), Dockerfile: "final.Dockerfile", Target: "test",
 		NoCache: true, LogFile: filepath.Join(logDir(t), "test-stage.log")})
 	if err != nil {
 		t.Fatal(err)
@@ -729,7 +815,7 @@ func TestFinalTestStageRunsTheUnitTests(t *testing.T) {
 	// And a failing test fails the build.
 	dir := copyRepo(t)
 	editGreeting(t, dir)
-	if _, err := docker.Build(ctx, BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "test",
+	if _, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: "final.Dockerfile", Target: "test",
 		LogFile: filepath.Join(logDir(t), "test-stage-failing.log")}); err == nil {
 		t.Error("docker build --target test with a failing unit test: succeeded, want failure")
 	}
@@ -737,7 +823,7 @@ func TestFinalTestStageRunsTheUnitTests(t *testing.T) {
 
 func TestDockerfilesPassBuildChecks(t *testing.T) {
 	ctx := engine(t)
-	for _, r := range Rungs {
+	for _, r := range rungs {
 		t.Run(r.Name, func(t *testing.T) {
 			args := append([]string{"buildx", "build", "--check"}, docker.BaseFlags...)
 			out, err := docker.CombinedOutput(ctx, append(args, "-f", filepath.Join(repoRoot(t), r.Dockerfile), repoRoot(t))...)
@@ -752,8 +838,8 @@ func TestDockerfilesPassBuildChecks(t *testing.T) {
 
 func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	ctx := engine(t)
-	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+RegistryLabel)
-	demo, err := RunCacheDemo(ctx, docker, repoRoot(t), logDir(t), nil)
+	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+cachedemo.RegistryLabel)
+	demo, err := cachedemo.Run(ctx, docker, repoRoot(t), logDir(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -788,7 +874,7 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	}
 	// The demo's registry container is gone (one an earlier, killed run
 	// left behind is not this run's).
-	if left := added(registriesBefore, dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+RegistryLabel)); len(left) > 0 {
+	if left := added(registriesBefore, dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+cachedemo.RegistryLabel)); len(left) > 0 {
 		t.Errorf("registry containers left behind: %v", left)
 	}
 }
@@ -819,10 +905,10 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := validateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
+	if err := measure.ValidateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
 		t.Errorf("compare.json does not match compare.schema.json: %v", err)
 	}
-	var rep Report
+	var rep measure.Report
 	if err := json.Unmarshal(js, &rep); err != nil {
 		t.Fatal(err)
 	}

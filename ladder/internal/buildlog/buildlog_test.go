@@ -1,4 +1,4 @@
-package ladder
+package buildlog
 
 import (
 	"strings"
@@ -34,7 +34,7 @@ const editLog = `#0 building with "default" instance using docker driver
 `
 
 func TestParseProgress(t *testing.T) {
-	p, err := ParseProgress(strings.NewReader(editLog))
+	p, err := Parse(strings.NewReader(editLog))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestParseProgressInterleaved(t *testing.T) {
 #6 3.002 go: downloading github.com/sirupsen/logrus v1.10.2
 #6 ERROR: process "/bin/sh -c go mod download" did not complete successfully
 `
-	p, err := ParseProgress(strings.NewReader(log))
+	p, err := Parse(strings.NewReader(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,78 +103,12 @@ func TestParseProgressInterleaved(t *testing.T) {
 }
 
 func TestParseProgressWithoutContext(t *testing.T) {
-	p, err := ParseProgress(strings.NewReader("#1 [internal] load build definition\n#1 DONE 0.0s\n"))
+	p, err := Parse(strings.NewReader("#1 [internal] load build definition\n#1 DONE 0.0s\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.ContextBytes != -1 {
 		t.Errorf("context bytes: got %d, want -1 (not reported)", p.ContextBytes)
-	}
-}
-
-func TestParseInspect(t *testing.T) {
-	data := `[{"Id":"sha256:abc","Size":8481391,"Architecture":"arm64","Os":"linux",
-	  "Config":{"User":"65532:65532","Labels":{"io.github.go-docker.stand-in":"true"},
-	  "Healthcheck":{"Test":["CMD","/server","-healthcheck"],"Interval":10000000000}},
-	  "RootFS":{"Type":"layers","Layers":["sha256:1","sha256:2"]}}]`
-	imgs, err := ParseInspect([]byte(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(imgs) != 1 {
-		t.Fatalf("images: got %d, want 1", len(imgs))
-	}
-	img := imgs[0]
-	if img.Layers != 2 || img.Architecture != "arm64" || img.Config.User != "65532:65532" {
-		t.Errorf("image: got %+v", img)
-	}
-	if img.Config.Labels[StandInLabel] != "true" {
-		t.Errorf("stand-in label: got %q, want true", img.Config.Labels[StandInLabel])
-	}
-	if img.Config.Healthcheck == nil || img.Config.Healthcheck.Interval.Seconds() != 10 {
-		t.Errorf("healthcheck: got %+v, want a 10 s interval", img.Config.Healthcheck)
-	}
-	if _, err := ParseInspect([]byte("not json")); err == nil {
-		t.Error("ParseInspect(not json): got nil error, want one")
-	}
-}
-
-func TestParseHistorySizes(t *testing.T) {
-	total, largest, err := ParseHistorySizes("0\n8261794\n219427\n0\n")
-	if err != nil || total != 8481221 || largest != 8261794 {
-		t.Errorf("got %d, %d, %v, want 8481221, 8261794, nil", total, largest, err)
-	}
-	if _, _, err := ParseHistorySizes("8.26MB\n"); err == nil {
-		t.Error("human-readable size: got nil error, want one")
-	}
-}
-
-func TestHumanSize(t *testing.T) {
-	tests := []struct {
-		in   int64
-		want string
-	}{
-		{0, "0B"}, {999, "999B"}, {33990, "34kB"}, {8481391, "8.48MB"}, {330_123_456, "330MB"}, {2_200_000, "2.2MB"},
-	}
-	for _, tt := range tests {
-		if got := HumanSize(tt.in); got != tt.want {
-			t.Errorf("HumanSize(%d): got %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestFindRungs(t *testing.T) {
-	all, err := FindRungs("")
-	if err != nil || len(all) != 5 {
-		t.Fatalf("FindRungs(\"\"): got %d rungs, %v, want 5", len(all), err)
-	}
-	two, err := FindRungs("simple, final")
-	if err != nil || len(two) != 2 || two[1].Dockerfile != "final.Dockerfile" {
-		t.Errorf("FindRungs(simple, final): got %+v, %v", two, err)
-	}
-	_, err = FindRungs("simple,nope")
-	if err == nil || !strings.Contains(err.Error(), `unknown rung "nope"`) || !strings.Contains(err.Error(), "multi-stage") {
-		t.Errorf("FindRungs(nope): got %v, want an error naming it and listing the rungs", err)
 	}
 }
 
@@ -194,7 +128,7 @@ func TestRanCountsPulledStepsAsCached(t *testing.T) {
 #9 0.512 github.com/go-docker/go-docker/dependencies
 #9 DONE 0.7s
 `
-	p, err := ParseProgress(strings.NewReader(log))
+	p, err := Parse(strings.NewReader(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +156,7 @@ func TestBreakdownSplitsWallTimeByStep(t *testing.T) {
 #11 exporting to image
 #11 DONE 0.3s
 `
-	p, err := ParseProgress(strings.NewReader(log))
+	p, err := Parse(strings.NewReader(log))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,6 @@
-package ladder
+//go:build e2e
+
+package e2e
 
 // End-to-end tests of what the project does to the reader's engine: the
 // final image reproduces, and no official image name is ever taken over.
@@ -10,6 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 )
 
 // runMake runs make in dir and fails the test with its output on error.
@@ -38,18 +45,18 @@ func TestFinalImageIsReproducible(t *testing.T) {
 	// Two clones of the last commit, each built with --no-cache and cache
 	// mounts of its own, so the second cannot reuse anything of the first.
 	var ids []string
-	for i, scope := range []string{"go-docker-e2e-repro-a" + NewRunID() + "-", "go-docker-e2e-repro-b" + NewRunID() + "-"} {
+	for i, scope := range []string{"go-docker-e2e-repro-a" + repo.NewRunID() + "-", "go-docker-e2e-repro-b" + repo.NewRunID() + "-"} {
 		dir := filepath.Join(t.TempDir(), "clone")
 		if out, err := exec.CommandContext(ctx, "git", "clone", "-q", root, dir).CombinedOutput(); err != nil {
 			t.Fatalf("git clone: %v\n%s", err, out)
 		}
-		if err := ScopeDockerfile(filepath.Join(dir, "final.Dockerfile"), scope); err != nil {
+		if err := repo.ScopeDockerfile(filepath.Join(dir, "final.Dockerfile"), scope); err != nil {
 			t.Fatal(err)
 		}
 		prefix := scope
 		removeImage(t, prefix+"final")
 		runMake(t, ctx, dir, "final", "IMAGE_PREFIX="+prefix, "BUILD_FLAGS=--no-cache")
-		p, err := ParseProgress(strings.NewReader(readFile(t, filepath.Join(dir, "out", "logs", "build-final.log"))))
+		p, err := buildlog.Parse(strings.NewReader(readFile(t, filepath.Join(dir, "out", "logs", "build-final.log"))))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +82,7 @@ func TestNoOfficialNamePointsAtAProjectImage(t *testing.T) {
 	ctx := engine(t)
 	root := repoRoot(t)
 	prefix := "go-docker-e2e-all-"
-	for _, r := range Rungs {
+	for _, r := range rungs {
 		removeImage(t, r.Image(prefix))
 	}
 	runMake(t, ctx, root, "all", "IMAGE_PREFIX="+prefix)
@@ -97,7 +104,7 @@ func TestNoOfficialNamePointsAtAProjectImage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, label := range []string{StandInLabel, ProjectLabel, "io.github.go-docker.built-locally"} {
+		for _, label := range []string{dockercli.StandInLabel, dockercli.ProjectLabel, "io.github.go-docker.built-locally"} {
 			if v, ok := img.Config.Labels[label]; ok {
 				t.Errorf("%s carries %s=%s: this project made it, under an official name", ref, label, v)
 			}
