@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-docker/go-docker/ladder/internal/repo"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // The base-image versions are written in several places: each Dockerfile's

@@ -175,6 +175,8 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 			text, ok = MachineSentence(rep), true
 		case "context":
 			text, ok = ContextSentence(rep)
+		case "summary":
+			text, ok = Summary(rep)
 		}
 		if !ok {
 			missing = append(missing, g[2])
@@ -193,10 +195,38 @@ func MachineSentence(r measure.Report) string {
 	env := r.Environment
 	bases := "the real base images"
 	if env.StandInBases {
-		bases = "stand-in base images (no registry was reachable; see Building without a registry)"
+		bases = "stand-in base images (no registry was reachable; see docs/without-a-registry.md)"
 	}
-	return fmt.Sprintf("The figures and transcripts in this README were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
+	return fmt.Sprintf("The figures and transcripts of this README and docs/ were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
 		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
+}
+
+// Summary is the short table README.md opens with: what each rung buys in
+// image size and in the rebuild after a one-line edit.
+func Summary(r measure.Report) (string, bool) {
+	if len(r.Rungs) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("\n\n| Rung | Image size | Rebuild after a one-line edit | Cold build |\n|---|---:|---:|---:|\n")
+	for _, g := range r.Rungs {
+		fmt.Fprintf(&b, "| %d. [%s](%s) | %s | %s | %s |\n", g.Number, g.Name, g.Dockerfile, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
+	}
+	last := r.Rungs[len(r.Rungs)-1]
+	runs := fmt.Sprintf("Medians of %d runs", r.Runs)
+	if r.Runs == 1 {
+		runs = "One run"
+	}
+	fmt.Fprintf(&b, "\n%s of `make compare` on %s (%d CPUs, %s, Docker engine %s", runs, r.GeneratedAt.UTC().Format("2006-01-02"), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
+	if r.Environment.StandInBases {
+		b.WriteString(", stand-in base images")
+	}
+	b.WriteString(")")
+	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
+		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
+	}
+	b.WriteString(". Details: [docs/results.md](docs/results.md).\n\n")
+	return b.String(), true
 }
 
 // ContextSentence states the build context of each rung with and without

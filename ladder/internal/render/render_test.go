@@ -124,3 +124,19 @@ func TestReplaceTranscripts(t *testing.T) {
 		t.Error("a failing command: got nil error, want one")
 	}
 }
+
+func TestSummary(t *testing.T) {
+	got, ok := Summary(sampleReport(true))
+	if !ok {
+		t.Fatal("no summary for a report with rungs")
+	}
+	for _, want := range []string{"| 1. [simple](dockerfiles/simple.Dockerfile) | 330MB | 14 s | 15 s |", "| 6. [final](final.Dockerfile) | 8.48MB | 1.0 s | 25 s |",
+		"One run of `make compare`", "stand-in base images", "native `go build` after the same edit takes 0.5 s"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary: want %q in:\n%s", want, got)
+		}
+	}
+	if _, ok := Summary(measure.Report{}); ok {
+		t.Error("a report without rungs: got a summary, want none")
+	}
+}
