@@ -73,11 +73,11 @@ type Registry struct {
 	id    string
 }
 
-// StartRegistry runs the registry image scripts/ensure-docker.sh names
+// startRegistry runs the registry image scripts/ensure-docker.sh names
 // (registry:3, or a stand-in built from the CNCF Distribution module where
 // none can be pulled) as a container on a free loopback port, and waits
 // until it answers.
-func StartRegistry(ctx context.Context, d docker.Docker, root string) (*Registry, error) {
+func startRegistry(ctx context.Context, d docker.Docker, root string) (*Registry, error) {
 	image, err := d.RegistryImage(ctx, root)
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.
 			fmt.Fprintf(progress, "cache-demo: "+format+"\n", a...)
 		}
 	}
-	reg, err := StartRegistry(ctx, d, root)
+	reg, err := startRegistry(ctx, d, root)
 	if err != nil {
 		return demo, err
 	}

@@ -81,8 +81,8 @@ func (d Docker) bin() string {
 	return d.Bin
 }
 
-// ErrNoEngine is returned when no Docker engine answers.
-var ErrNoEngine = errors.New("no Docker engine answers: start Docker, or run scripts/ensure-docker.sh (make setup) to install and start one")
+// errNoEngine is returned when no Docker engine answers.
+var errNoEngine = errors.New("no Docker engine answers: start Docker, or run scripts/ensure-docker.sh (make setup) to install and start one")
 
 // Output runs docker with args and returns its stdout. A failure carries
 // the command and its stderr.
@@ -101,7 +101,7 @@ func (d Docker) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if _, err := d.Output(ctx, "version", "--format", "{{.Server.Version}}"); err != nil {
-		return ErrNoEngine
+		return errNoEngine
 	}
 	return nil
 }
@@ -300,17 +300,6 @@ func ParseHistorySizes(out string) (total, largest int64, err error) {
 		largest = max(largest, n)
 	}
 	return total, largest, nil
-}
-
-// ContainerdStore reports whether the engine keeps images in the containerd
-// image store (Docker Desktop and fresh Engine 29 installs) rather than the
-// classic one.
-func (d Docker) ContainerdStore(ctx context.Context) (bool, error) {
-	out, err := d.Output(ctx, "info", "--format", "{{json .DriverStatus}}")
-	if err != nil {
-		return false, err
-	}
-	return strings.Contains(out, "io.containerd.snapshotter"), nil
 }
 
 // HumanSize formats bytes the way `docker images` does: SI units, three
