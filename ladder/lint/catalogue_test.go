@@ -3,6 +3,7 @@ package lint
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,4 +126,81 @@ func TestCatalogueAgreesEverywhere(t *testing.T) {
 			t.Errorf("make help prints %d \"Rung N:\" lines, want %d", n, len(rungs))
 		}
 	})
+}
+
+// Each rung's section shows its diff against the rung before: the lines it
+// adds and removes must be exactly the instruction lines (comments and
+// blank lines aside) that differ between the two Dockerfiles.
+func TestReadmeDiffsAreTheRealDiffs(t *testing.T) {
+	root, err := repo.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rungs, err := repo.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	instructions := func(rel string) map[string]bool {
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]bool{}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				set[l] = true
+			}
+		}
+		return set
+	}
+	minus := func(a, b map[string]bool) []string {
+		var out []string
+		for l := range a {
+			if !b[l] {
+				out = append(out, l)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	checked := 0
+	for i := 1; i < len(rungs); i++ {
+		r, prev := rungs[i], rungs[i-1]
+		start := strings.Index(readme, fmt.Sprintf("\n## Rung %d: ", r.Number))
+		if start < 0 {
+			continue // TestCatalogueAgreesEverywhere reports it
+		}
+		end := strings.Index(readme[start+1:], "\n## ")
+		if end < 0 {
+			end = len(readme) - start - 1
+		}
+		diff := regexp.MustCompile("(?s)```diff\n(.*?)```").FindStringSubmatch(readme[start : start+1+end])
+		if diff == nil {
+			continue // a section may list its changes instead (the final rung's)
+		}
+		checked++
+		shown := map[byte]map[string]bool{'+': {}, '-': {}}
+		for _, l := range strings.Split(diff[1], "\n") {
+			if len(l) > 0 && (l[0] == '+' || l[0] == '-') {
+				if s := strings.TrimSpace(l[1:]); s != "" {
+					shown[l[0]][s] = true
+				}
+			}
+		}
+		cur, old := instructions(r.Dockerfile), instructions(prev.Dockerfile)
+		if got, want := slices.Sorted(maps.Keys(shown['+'])), minus(cur, old); !slices.Equal(got, want) {
+			t.Errorf("Rung %d (%s): the README's diff adds %q, but %s adds %q to %s", r.Number, r.Name, got, r.Dockerfile, want, prev.Dockerfile)
+		}
+		if got, want := slices.Sorted(maps.Keys(shown['-'])), minus(old, cur); !slices.Equal(got, want) {
+			t.Errorf("Rung %d (%s): the README's diff removes %q, but %s removes %q from %s", r.Number, r.Name, got, r.Dockerfile, want, prev.Dockerfile)
+		}
+	}
+	if checked < len(rungs)-2 {
+		t.Errorf("checked the diffs of %d rungs, want at least %d: has the diff block's form changed?", checked, len(rungs)-2)
+	}
 }

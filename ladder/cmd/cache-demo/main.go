@@ -3,7 +3,7 @@
 // cache (inline, then registry mode=max), empties its own images and build
 // cache (an empty CI runner), and rebuilds from the registry, unchanged and
 // after an edit. It writes out/cache-demo.json.
-// `make cache-demo` runs it; see README.md, "On CI".
+// `make cache-demo` runs it; see docs/ci.md.
 package main
 
 import (

@@ -6,7 +6,7 @@ import (
 )
 
 // SchemaVersion is the version of the out/compare.json layout, documented
-// in README.md and in compare.schema.json.
+// in docs/reference.md and in compare.schema.json.
 const SchemaVersion = 1
 
 // Report is out/compare.json.
