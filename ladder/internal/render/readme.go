@@ -225,7 +225,7 @@ func Summary(r measure.Report) (string, bool) {
 	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
 		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
 	}
-	b.WriteString(". Details: [docs/results.md](docs/results.md).\n\n")
+	b.WriteString(". Details: [docs/results.md](docs/results.md).\n")
 	return b.String(), true
 }
 
