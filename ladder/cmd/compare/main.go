@@ -126,7 +126,7 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("drawing the chart: %w", err)
 	}
-	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(render.Table(rep)), "svg": svg}
+	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(render.Table(rep, "..")), "svg": svg}
 	// Write all three under temporary names, then rename: a failure leaves
 	// nothing that looks complete.
 	for k, f := range files {

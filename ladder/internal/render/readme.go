@@ -106,12 +106,16 @@ func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 		s := string(b)
 		if strings.Contains(s, ResultsBegin) {
 			results = true
-			// The chart's path, as seen from the page.
+			// The root and the chart, as seen from the page.
+			up, err := filepath.Rel(filepath.Dir(page), ".")
+			if err != nil {
+				return err
+			}
 			chart, err := filepath.Rel(filepath.Dir(page), ChartPath)
 			if err != nil {
 				return err
 			}
-			if s, err = ReplaceResults(s, Table(rep)+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n"); err != nil {
+			if s, err = ReplaceResults(s, Table(rep, filepath.ToSlash(up))+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n"); err != nil {
 				return err
 			}
 		}
@@ -210,7 +214,8 @@ func Summary(r measure.Report) (string, bool) {
 	var b strings.Builder
 	b.WriteString("\n\n| Rung | Image size | Rebuild after a one-line edit | Cold build |\n|---|---:|---:|---:|\n")
 	for _, g := range r.Rungs {
-		fmt.Fprintf(&b, "| %d. [%s](%s) | %s | %s | %s |\n", g.Number, g.Name, g.Dockerfile, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
+		// No links: each Dockerfile is first linked from its own section.
+		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", g.Number, g.Name, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
 	}
 	last := r.Rungs[len(r.Rungs)-1]
 	runs := fmt.Sprintf("Medians of %d runs", r.Runs)

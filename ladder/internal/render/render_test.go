@@ -28,19 +28,19 @@ func sampleReport(standIn bool) measure.Report {
 }
 
 func TestTable(t *testing.T) {
-	md := Table(sampleReport(true))
+	md := Table(sampleReport(true), "..")
 	for _, want := range []string{
 		"`make compare RUNS=1` on 2026-11-27: 2 CPUs, linux/amd64",
 		"**Stand-in base images were used**",
-		"| 1. [simple](dockerfiles/simple.Dockerfile) | 330MB | – | 5 | 15 s | 0.4 s | 14 s | 35.0× | 16 s | 34kB / 52MB |",
-		"| 6. [final](final.Dockerfile) | 8.48MB | 0.03× | 2 | 25 s | 0.5 s | 1.0 s | 2.0× | 3.0 s | 34kB / 52MB |",
+		"| 1. [simple](../dockerfiles/simple.Dockerfile) | 330MB | – | 5 | 15 s | 0.4 s | 14 s | 35.0× | 16 s | 34kB / 52MB |",
+		"| 6. [final](../final.Dockerfile) | 8.48MB | 0.03× | 2 | 25 s | 0.5 s | 1.0 s | 2.0× | 3.0 s | 34kB / 52MB |",
 		"`./dependencies` cold 25 s, edit 0.5 s; `./simple` cold 15 s, edit 0.4 s.",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown: want %q in:\n%s", want, md)
 		}
 	}
-	if strings.Contains(Table(sampleReport(false)), "Stand-in") {
+	if strings.Contains(Table(sampleReport(false), ".."), "Stand-in") {
 		t.Error("markdown with real bases mentions stand-ins")
 	}
 }
@@ -130,7 +130,7 @@ func TestSummary(t *testing.T) {
 	if !ok {
 		t.Fatal("no summary for a report with rungs")
 	}
-	for _, want := range []string{"| 1. [simple](dockerfiles/simple.Dockerfile) | 330MB | 14 s | 15 s |", "| 6. [final](final.Dockerfile) | 8.48MB | 1.0 s | 25 s |",
+	for _, want := range []string{"| 1. simple | 330MB | 14 s | 15 s |", "| 6. final | 8.48MB | 1.0 s | 25 s |",
 		"One run of `make compare`", "stand-in base images", "native `go build` after the same edit takes 0.5 s"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary: want %q in:\n%s", want, got)

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -11,7 +12,9 @@ import (
 )
 
 // Table renders a report as out/compare.md and docs/results.md show it.
-func Table(r measure.Report) string {
+// root is the repository root as seen from the page ("..": both pages are
+// one folder down), for the links to the Dockerfiles.
+func Table(r measure.Report, root string) string {
 	var b strings.Builder
 	env := r.Environment
 	fmt.Fprintf(&b, "Measured by `make compare RUNS=%d` on %s: %d CPUs, %s, Docker %s (engine %s, BuildKit %s), %s.\n",
@@ -35,7 +38,7 @@ func Table(r measure.Report) string {
 			native = fmt.Sprintf("%.1f×", g.BuildS.Edit.Median/n.Edit.Median)
 		}
 		fmt.Fprintf(&b, "| %d. [%s](%s) | %s | %s | %d | %s | %s | %s | %s | %s | %s / %s |\n",
-			g.Number, g.Name, g.Dockerfile, docker.HumanSize(g.SizeBytes), prev, g.Layers,
+			g.Number, g.Name, path.Join(root, g.Dockerfile), docker.HumanSize(g.SizeBytes), prev, g.Layers,
 			secs(g.BuildS.Cold), secs(g.BuildS.Noop), secs(g.BuildS.Edit), native, secs(g.BuildS.Dep),
 			docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore))
 	}
