@@ -296,12 +296,13 @@ func TestSourceEditReusesModuleDownload(t *testing.T) {
 	ctx := engine(t)
 	buildLadder(t)
 	dir := copyRepo(t)
-	greeting := editGreeting(t, dir)
 	for _, r := range rungs {
 		if r.Program != "dependencies" {
 			continue // the standard-library program has no modules
 		}
 		t.Run(r.Name, func(t *testing.T) {
+			warmCacheMounts(t, ctx, dir, r)
+			greeting := editGreeting(t, dir)
 			res, tag := buildEdited(t, ctx, dir, r)
 			download, ok := res.Find("go mod download")
 			if !ok {
@@ -339,6 +340,7 @@ func TestMountsRecompilesOnlyTheEditedPackageOnAlpine(t *testing.T) {
 		t.Fatal("no mounts rung in the catalogue")
 	}
 	dir := copyRepo(t)
+	warmCacheMounts(t, ctx, dir, mounts)
 	editGreeting(t, dir)
 	res, tag := buildEdited(t, ctx, dir, mounts)
 	build, ok := res.Find("go build -v")
@@ -364,6 +366,25 @@ func TestMountsRecompilesOnlyTheEditedPackageOnAlpine(t *testing.T) {
 	if len(alpine) == 0 || len(img) != len(alpine)+1 || !slices.Equal(img[:len(alpine)], alpine) {
 		t.Errorf("layers of %s: got %v, want the %d layers of %s and one for the binary", tag, img, len(alpine), base)
 	}
+}
+
+// warmCacheMounts makes sure the cache mounts of rung r hold what its
+// build needs, whatever state earlier runs left the engine in: the layer
+// cache may answer every step while the mounts are empty (make distclean
+// removes them, and a --no-cache build replaces them). An edit no build has
+// seen makes the go build step run, and fill them. Rungs without a build
+// cache mount need no warming.
+func warmCacheMounts(t *testing.T, ctx context.Context, dir string, r repo.Rung) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, r.Dockerfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "target=/root/.cache/go-build") {
+		return
+	}
+	editGreeting(t, dir)
+	buildEdited(t, ctx, dir, r)
 }
 
 // buildEdited builds rung r from dir (an edited copy) under an e2e tag.
@@ -539,6 +560,9 @@ func TestFinalCrossCompilesWithoutEmulation(t *testing.T) {
 		}
 		return res
 	}
+	// The warm builds run go build (an edit no build has seen), so both
+	// platforms' packages are in the build cache mount.
+	editGreeting(t, dir)
 	for _, p := range platforms {
 		binary(p, "warm")
 	}
@@ -886,6 +910,7 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 func runCompare(t *testing.T, ctx context.Context, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, "go", append([]string{"run", "./cmd/compare"}, args...)...)
+	cmd.Dir = filepath.Join(repoRoot(t), "ladder")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	err := cmd.Run()
