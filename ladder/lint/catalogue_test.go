@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,21 +17,10 @@ import (
 // the Makefile reads the catalogue, and everything else that names the
 // rungs must agree with it.
 func TestCatalogueAgreesEverywhere(t *testing.T) {
-	root, err := repo.Root(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rungs, err := repo.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, rungs := catalogue(t)
 	read := func(rel string) string {
 		t.Helper()
-		b, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return readFile(t, root, rel)
 	}
 
 	t.Run("schema", func(t *testing.T) {
@@ -132,26 +119,11 @@ func TestCatalogueAgreesEverywhere(t *testing.T) {
 // adds and removes must be exactly the instruction lines (comments and
 // blank lines aside) that differ between the two Dockerfiles.
 func TestReadmeDiffsAreTheRealDiffs(t *testing.T) {
-	root, err := repo.Root(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rungs, err := repo.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(b)
+	root, rungs := catalogue(t)
+	readme := readFile(t, root, "README.md")
 	instructions := func(rel string) map[string]bool {
-		b, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
 		set := map[string]bool{}
-		for _, l := range strings.Split(string(b), "\n") {
+		for _, l := range strings.Split(readFile(t, root, rel), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 				set[l] = true
 			}
