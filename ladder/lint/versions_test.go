@@ -15,17 +15,10 @@ import (
 // ARG defaults, the Makefile, scripts/ensure-docker.sh, and the plain FROM
 // lines Dependabot reads. They must agree.
 func TestBaseImageVersionsAgree(t *testing.T) {
-	root, err := repo.Root(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, rungs := catalogue(t)
 	read := func(rel string) string {
 		t.Helper()
-		b, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return readFile(t, root, rel)
 	}
 	deps := read(".github/base-images/Dockerfile")
 	want := map[string]string{
@@ -36,10 +29,6 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 		"Makefile":                   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)\s*\?=\s*(\S+)$`),
 		"scripts/ensure-docker.sh":   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
 		"ladder/cmd/compare/main.go": regexp.MustCompile(`"(go-version|alpine-version)", "([^"]+)"`),
-	}
-	rungs, err := repo.Load(root)
-	if err != nil {
-		t.Fatal(err)
 	}
 	for _, r := range rungs {
 		sources[r.Dockerfile] = regexp.MustCompile(`(?m)^ARG (GO_VERSION|ALPINE_VERSION)=(\S+)$`)
