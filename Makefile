@@ -33,6 +33,8 @@ PORT           ?= 8080
 # Runs per timing in `make compare`, and which rungs it measures (empty: all).
 RUNS           ?= 3
 RUNGS          ?=
+# What `make compare` measures beside the rungs: docker-init, ko, all or none.
+PEERS          ?= all
 
 ACTIONLINT_VERSION := v1.7.12
 comma := ,
@@ -140,9 +142,9 @@ run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=fin
 ##@ Measuring
 
 .PHONY: compare
-compare: setup ## Measure every rung against the native go build floor: out/compare.{json,md,svg}. RUNS=1 for a quick look.
+compare: setup ## Measure every rung, and the peers docker init and ko, against the native go build floor: out/compare.{json,md,svg}. RUNS=1 for a quick look.
 	@cd ladder && go build -o ../out/bin/compare ./cmd/compare
-	out/bin/compare -repo . -runs $(RUNS) -rungs '$(RUNGS)' -docker $(DOCKER) \
+	out/bin/compare -repo . -runs $(RUNS) -rungs '$(RUNGS)' -peers '$(PEERS)' -docker $(DOCKER) \
 		-go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 
 .PHONY: readme-results

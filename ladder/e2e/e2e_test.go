@@ -31,6 +31,7 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
+	"github.com/go-docker/go-docker/ladder/internal/render"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
@@ -923,7 +924,7 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 	// Images an earlier, killed run left behind are not this run's: only
 	// what this run adds counts.
 	before := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")
-	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final"); err != nil {
+	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final", "-peers", "none"); err != nil {
 		t.Fatalf("compare: %v\n%s", err, stderr)
 	}
 	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
@@ -959,6 +960,92 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 	}
 }
 
+// make compare RUNS=1 RUNGS=final measures the peers beside final, in the
+// same run: docker init's Dockerfile and ko, each with its four scenarios
+// and its image size, and removes their images afterwards.
+func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
+	ctx := engine(t)
+	out := t.TempDir()
+	listPeers := func() map[string]bool {
+		set := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-peer-*:compare-*")
+		for k := range dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=ko.local/go-docker-peer-*") {
+			set[k] = true
+		}
+		return set
+	}
+	before := listPeers()
+	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "final"); err != nil {
+		t.Fatalf("compare: %v\n%s", err, stderr)
+	}
+	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := measure.ValidateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
+		t.Errorf("compare.json does not match compare.schema.json: %v", err)
+	}
+	var rep measure.Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rungs) != 1 || rep.Rungs[0].Name != "final" {
+		t.Fatalf("rungs: got %+v, want final", rep.Rungs)
+	}
+	var names []string
+	for _, p := range rep.Peers {
+		names = append(names, p.Name)
+		if p.SizeBytes <= 0 || p.Layers <= 0 {
+			t.Errorf("%s: size %d bytes, %d layers; want an image", p.Name, p.SizeBytes, p.Layers)
+		}
+		for scenario, st := range map[string]measure.Stats{"cold": p.BuildS.Cold, "noop": p.BuildS.Noop, "edit": p.BuildS.Edit, "dep": p.BuildS.Dep} {
+			if len(st.Samples) != 1 || st.Median <= 0 {
+				t.Errorf("%s %s: %+v, want one timed run", p.Name, scenario, st)
+			}
+		}
+	}
+	if !slices.Equal(names, []string{"docker-init", "ko"}) {
+		t.Fatalf("peers: got %q, want docker-init and ko", names)
+	}
+	// What the caches did, from the docker init peer's build logs: a no-op
+	// rebuild runs nothing, and after an edit the module download stays
+	// CACHED while go build runs, with no cache mount for its build cache.
+	progress := func(name string) buildlog.Progress {
+		t.Helper()
+		f, err := os.Open(filepath.Join(out, "logs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		p, err := buildlog.Parse(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if ran, cached := progress("peer-docker-init-noop-1.log").Ran(); ran != 0 || cached == 0 {
+		t.Errorf("docker-init no-op rebuild: %d steps ran, %d CACHED; want none ran", ran, cached)
+	}
+	edit := progress("peer-docker-init-edit-1.log")
+	if dl, ok := edit.Find("go mod download"); !ok || !dl.Cached {
+		t.Errorf("docker-init edit: go mod download %+v, want CACHED", dl)
+	}
+	if b, ok := edit.Find("go build"); !ok || b.Cached {
+		t.Errorf("docker-init edit: go build %+v, want it to run", b)
+	}
+	// ko's log names the base it used: the one compare built, from the engine.
+	if b, err := os.ReadFile(filepath.Join(out, "logs", "peer-ko-cold-1.log")); err != nil || !strings.Contains(string(b), "Using base ko.local/go-docker-peer-ko-base:compare-") {
+		t.Errorf("ko cold log: %v; want ko to use the base compare built (ko.local)\n%s", err, b)
+	}
+	// The README table renders from it, with ratios to final.
+	table, ok := render.PeersTable(rep)
+	if !ok || !strings.Contains(table, "| docker-init |") || !strings.Contains(table, "| ko |") {
+		t.Errorf("README table from this report:\n%s", table)
+	}
+	if left := added(before, listPeers()); len(left) > 0 {
+		t.Errorf("peer images left behind by compare: %v", left)
+	}
+}
+
 // dockerList runs a docker listing command and returns the words it printed.
 func dockerList(t *testing.T, ctx context.Context, args ...string) map[string]bool {
 	t.Helper()
@@ -990,7 +1077,7 @@ func TestCompareFailingBuildKeepsItsLogAndLeavesNoReport(t *testing.T) {
 	dir := copyRepo(t)
 	replaceInFile(t, filepath.Join(dir, "final.Dockerfile"), "go build -v ", "go build -no-such-flag ")
 	out := t.TempDir()
-	stderr, err := runCompare(t, ctx, "-repo", dir, "-out", out, "-runs", "1", "-rungs", "final")
+	stderr, err := runCompare(t, ctx, "-repo", dir, "-out", out, "-runs", "1", "-rungs", "final", "-peers", "none")
 	if err == nil {
 		t.Fatalf("compare with a broken Dockerfile: succeeded, want failure\n%s", stderr)
 	}

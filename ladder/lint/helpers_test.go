@@ -31,3 +31,12 @@ func readFile(t *testing.T, root, rel string) string {
 	}
 	return string(b)
 }
+
+// dockerfiles lists the rungs' Dockerfiles, relative to the root.
+func dockerfiles(rungs []repo.Rung) []string {
+	var fs []string
+	for _, r := range rungs {
+		fs = append(fs, r.Dockerfile)
+	}
+	return fs
+}

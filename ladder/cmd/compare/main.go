@@ -16,10 +16,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
+	"github.com/go-docker/go-docker/ladder/internal/peers"
 	"github.com/go-docker/go-docker/ladder/internal/render"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
@@ -55,6 +57,7 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(io.Discard)
 	runs := fs.Int("runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", measure.MaxRuns))
 	rungs := fs.String("rungs", "", "comma-separated rungs to measure (default: all of dockerfiles/rungs.txt)")
+	peerList := fs.String("peers", "all", "comma-separated peers to measure beside the rungs ("+strings.Join(peers.Names(), ", ")+"), all or none")
 	repoDir := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
 	out := fs.String("out", "", "output folder (default: out/ in the repository)")
 	dockerBin := fs.String("docker", "docker", "the docker CLI")
@@ -86,8 +89,12 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
 	}
+	selectedPeers, err := peers.Select(*peerList)
+	if err != nil {
+		return usageError{fmt.Errorf("%v (make compare PEERS=ko)", err)}
+	}
 	cfg := measure.Config{
-		Repo: root, Out: *out, Rungs: selected, Runs: *runs,
+		Repo: root, Out: *out, Rungs: selected, Peers: selectedPeers, Runs: *runs,
 		Docker: docker.Docker{Bin: *dockerBin}, GoVersion: *goVersion, AlpineVersion: *alpineVersion,
 		Progress: stderr,
 	}

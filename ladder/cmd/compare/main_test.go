@@ -18,6 +18,7 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"runs below 1", []string{"-runs", "0"}, "RUNS=0: use a number from 1 to"},
 		{"runs above the supported maximum", []string{"-runs", "99"}, "RUNS=99: use a number from 1 to"},
 		{"unknown rung", []string{"-rungs", "simple,nope"}, `unknown rung "nope": use one of simple, multi-stage, dependencies, buildkit, mounts, final`},
+		{"unknown peer", []string{"-peers", "ko,kaniko"}, `unknown peer "kaniko": use some of docker-init,ko, all or none (make compare PEERS=ko)`},
 		{"unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus (see compare -h"},
 		{"stray argument", []string{"final"}, `unexpected argument "final"`},
 		{"not in the repository", []string{"-repo", os.TempDir()}, "not inside the go-docker repository"},

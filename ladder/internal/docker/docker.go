@@ -74,6 +74,20 @@ func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...strin
 // StandInBases reports whether builds use stand-in base images.
 func (d Docker) StandInBases() bool { return len(d.BaseFlags) > 0 }
 
+// Host returns the engine endpoint the CLI talks to (DOCKER_HOST, or the
+// current context's, such as Docker Desktop's socket), for tools that
+// reach the engine without the CLI.
+func (d Docker) Host(ctx context.Context) (string, error) {
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		return h, nil
+	}
+	out, err := d.Output(ctx, "context", "inspect", "--format", "{{.Endpoints.docker.Host}}")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(out), nil
+}
+
 func (d Docker) bin() string {
 	if d.Bin == "" {
 		return "docker"
@@ -122,7 +136,8 @@ type BuildOptions struct {
 	// timestamps rewritten to it, no provenance attestation. Needs Tag.
 	Reproducible    bool
 	SourceDateEpoch int64
-	LogFile         string // where the full progress log goes; empty: nowhere
+	LogFile         string   // where the full progress log goes; empty: nowhere
+	ExtraFlags      []string // more flags, before the context
 }
 
 // ReproducibleFlags are the flags make final adds for a reproducible image
@@ -178,6 +193,7 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 	default:
 		args = append(args, "--load")
 	}
+	args = append(args, o.ExtraFlags...)
 	args = append(args, o.Dir)
 
 	cmd := exec.CommandContext(ctx, d.bin(), args...)

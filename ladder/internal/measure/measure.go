@@ -19,6 +19,7 @@ import (
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/peers"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
@@ -37,6 +38,7 @@ type Config struct {
 	Repo          string // the repository root (only read, never written)
 	Out           string // where compare.json, compare.md, compare.svg and logs/ go
 	Rungs         []repo.Rung
+	Peers         []peers.Peer // measured beside the rungs, in the same scenarios
 	Runs          int
 	Docker        docker.Docker
 	GoVersion     string // for the base image names
@@ -72,7 +74,7 @@ type measurer struct {
 	editN       int
 	images      map[string]bool // ids of every image this run built
 	epoch       int64           // SOURCE_DATE_EPOCH: the copy's last commit
-
+	peer        peerState
 }
 
 // Measure runs every scenario and returns the report. It works in a
@@ -106,6 +108,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	if rep.Environment, err = m.environment(); err != nil {
 		return rep, err
 	}
+	if err := m.preparePeers(); err != nil {
+		return rep, err
+	}
 	rep.SchemaVersion = SchemaVersion
 	rep.Runs = c.Runs
 	rep.CacheReset = "--no-cache, and fresh cache-mount ids in a throwaway copy of the repository (your own build cache is not touched)"
@@ -114,6 +119,29 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	for i, r := range c.Rungs {
 		results[i] = RungResult{Number: r.Number, Name: r.Name, Dockerfile: r.Dockerfile, Program: r.Program, Image: r.Image("go-docker-")}
 		samples[r.Name] = map[string][]float64{}
+	}
+	peerResults := make([]PeerResult, len(c.Peers))
+	peerSamples := map[string]map[string][]float64{} // peer -> scenario -> seconds
+	for i, p := range c.Peers {
+		peerResults[i] = PeerResult{Name: p.Name, Summary: p.Summary, Dockerfile: p.Dockerfile, Image: m.peerTag(p), Adapted: m.peerAdapted(p)}
+		peerSamples[p.Name] = map[string][]float64{}
+	}
+	// measurePeers builds every peer in one scenario; edit edits the
+	// program before each build, as the rungs' edit scenario does.
+	measurePeers := func(scenario string, run int, cold, edit bool) error {
+		for _, p := range c.Peers {
+			if edit {
+				if err := m.editProgram(peers.Program); err != nil {
+					return err
+				}
+			}
+			d, err := m.buildPeer(p, scenario, run, cold)
+			if err != nil {
+				return err
+			}
+			peerSamples[p.Name][scenario] = append(peerSamples[p.Name][scenario], d)
+		}
+		return nil
 	}
 	native := map[string]map[string][]float64{}
 	for _, p := range m.programs() {
@@ -139,6 +167,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 				}
 			}
 		}
+		if err := measurePeers("cold", run, true, false); err != nil {
+			return rep, err
+		}
 		for _, p := range m.programs() {
 			os.RemoveAll(gocache)
 			d, err := m.native(p, gocache, "cold", run)
@@ -151,6 +182,11 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	// The images as readers get them, from unedited sources.
 	for i := range results {
 		if err := m.inspect(&results[i]); err != nil {
+			return rep, err
+		}
+	}
+	for i, p := range c.Peers {
+		if err := m.inspectPeer(&peerResults[i], p); err != nil {
 			return rep, err
 		}
 	}
@@ -173,6 +209,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 				return rep, err
 			}
 			samples[r.Name]["noop"] = append(samples[r.Name]["noop"], res.Duration.Seconds())
+		}
+		if err := measurePeers("noop", run, false, false); err != nil {
+			return rep, err
 		}
 	}
 	for run := 1; run <= c.Runs; run++ {
@@ -204,6 +243,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 				samples[r.Name][k] = append(samples[r.Name][k], v)
 			}
 		}
+		if err := measurePeers("edit", run, false, true); err != nil {
+			return rep, err
+		}
 	}
 	for run := 1; run <= c.Runs; run++ {
 		if err := m.addDependency(depVersions[run-1]); err != nil {
@@ -216,6 +258,9 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 			}
 			samples[r.Name]["dep"] = append(samples[r.Name]["dep"], res.Duration.Seconds())
 		}
+		if err := measurePeers("dep", run, false, false); err != nil {
+			return rep, err
+		}
 	}
 
 	for i := range results {
@@ -226,6 +271,11 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 			GoBuild: NewStats(s["bd-gobuild"]), Steps: NewStats(s["bd-steps"]), Export: NewStats(s["bd-export"]), Other: NewStats(s["bd-other"])}
 	}
 	rep.Rungs = results
+	for i := range peerResults {
+		s := peerSamples[peerResults[i].Name]
+		peerResults[i].BuildS = BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
+	}
+	rep.Peers = peerResults
 	rep.Native = map[string]Native{}
 	for p, s := range native {
 		rep.Native[p] = Native{Cold: NewStats(s["cold"]), Edit: NewStats(s["edit"])}
@@ -235,13 +285,17 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 	return rep, nil
 }
 
-// programs lists the Go packages the measured rungs build, in ladder order.
+// programs lists the Go packages the measured rungs build, in ladder
+// order, and the one the peers build.
 func (m *measurer) programs() []string {
 	var ps []string
 	for _, r := range m.Rungs {
 		if !slices.Contains(ps, r.Program) {
 			ps = append(ps, r.Program)
 		}
+	}
+	if len(m.Peers) > 0 && !slices.Contains(ps, peers.Program) {
+		ps = append(ps, peers.Program)
 	}
 	return ps
 }
@@ -301,7 +355,7 @@ func (m *measurer) setScope(scope string) error {
 			return err
 		}
 	}
-	return nil
+	return m.scopePeers(scope)
 }
 
 func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCache bool) (docker.BuildResult, error) {
@@ -507,6 +561,7 @@ func (m *measurer) cleanup(before map[string]bool) {
 	for _, r := range m.Rungs {
 		m.Docker.Output(ctx, "image", "rm", r.Image("go-docker-")+":compare-"+m.runID)
 	}
+	m.cleanupPeerTags(func(ref string) { m.Docker.Output(ctx, "image", "rm", ref) })
 	// Without -f: an image that also carries one of the reader's tags (the
 	// same content as their go-docker-final, say) is refused, not deleted.
 	for id := range m.images {

@@ -19,6 +19,9 @@ type Report struct {
 	CacheReset string            `json:"cache_reset"`
 	Native     map[string]Native `json:"native"`
 	Rungs      []RungResult      `json:"rungs"`
+	// Peers are what readers would use instead of the last rung, measured
+	// in the same run (make compare PEERS=none leaves them out).
+	Peers []PeerResult `json:"peers,omitempty"`
 }
 
 // Environment is the machine and tools a report was measured with.

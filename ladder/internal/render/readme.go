@@ -181,6 +181,8 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 			text, ok = ContextSentence(rep)
 		case "summary":
 			text, ok = Summary(rep)
+		case "peers":
+			text, ok = PeersTable(rep)
 		}
 		if !ok {
 			missing = append(missing, g[2])
@@ -189,7 +191,7 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 		return g[1] + text + g[4]
 	})
 	if len(missing) > 0 {
-		return "", fmt.Errorf("out/compare.json has no rung %s: run make compare with all rungs", strings.Join(missing, ", "))
+		return "", fmt.Errorf("out/compare.json has no rung or peers for %s: run make compare with all rungs and peers", strings.Join(missing, ", "))
 	}
 	return out, nil
 }

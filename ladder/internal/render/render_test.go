@@ -24,6 +24,44 @@ func sampleReport(standIn bool) measure.Report {
 			{Number: 6, Name: "final", Dockerfile: "final.Dockerfile", Program: "dependencies", SizeBytes: 8_480_000, Layers: 2,
 				BuildS: measure.BuildTimes{Cold: s(25), Noop: s(0.5), Edit: s(1.0), Dep: s(3)}, ContextBytes: measure.ContextBytes{WithDockerignore: 34_000, WithoutDockerignore: 52_000_000}},
 		},
+		Peers: []measure.PeerResult{
+			{Name: "docker-init", Summary: "docker init's", Dockerfile: "peers/docker-init.Dockerfile", Image: "go-docker-peer-docker-init:compare-1",
+				SizeBytes: 25_440_000, Size: "25.4MB", Layers: 5, BuildS: measure.BuildTimes{Cold: s(30), Noop: s(0.5), Edit: s(24), Dep: s(28)}, Adapted: "no apk"},
+			{Name: "ko", Summary: "ko's", Image: "ko.local/go-docker-peer-ko:compare-1",
+				SizeBytes: 8_500_000, Size: "8.5MB", Layers: 2, BuildS: measure.BuildTimes{Cold: s(50), Noop: s(1.5), Edit: s(2.0), Dep: s(4)}},
+		},
+	}
+}
+
+func TestPeersTable(t *testing.T) {
+	got, ok := PeersTable(sampleReport(true))
+	if !ok {
+		t.Fatal("no table")
+	}
+	for _, want := range []string{
+		"| final (Rung 6) | 8.48MB | 25 s | 0.5 s | 1.0 s |",
+		"| docker-init | 25.4MB (3.0×) | 30 s (1.2×) | 0.5 s (1.0×) | 24 s (24.0×) |",
+		"| ko | 8.5MB (1.0×) | 50 s (2.0×) | 1.5 s (3.0×) | 2.0 s (2.0×) |",
+		"- **docker-init.** Pick `docker init`'s Dockerfile", "(edit rebuild 24 s against final's 1.0 s)", "(image 25.4MB against final's 8.48MB)",
+		"- **ko.** Pick ko when", "(edit rebuild 2.0 s against final's 1.0 s; image 8.5MB against final's 8.48MB)",
+		"One run of `make compare` on 2026-11-27, the run of the summary at the top", "Stand-in base images",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	rep := sampleReport(false)
+	rep.Peers = nil
+	if _, ok := PeersTable(rep); ok {
+		t.Error("a report without peers gave a table")
+	}
+	// The full table lists every scenario of each peer, and what was adapted.
+	md := Table(sampleReport(true), "..")
+	for _, want := range []string{"| [docker-init](../peers/docker-init.Dockerfile) | 25.4MB | 5 | 30 s | 0.5 s | 24 s | 28 s |",
+		"| ko | 8.5MB | 2 | 50 s | 1.5 s | 2.0 s | 4.0 s |", "On this machine: no apk."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Table: missing %q in:\n%s", want, md)
+		}
 	}
 }
 
@@ -88,6 +126,16 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	js, _ = json.Marshal(rep)
 	if err := measure.ValidateSchema(filepath.Join("..", "..", "compare.schema.json"), js); err == nil {
 		t.Error("a report with an unknown rung: got nil error, want one")
+	}
+	rep = sampleReport(true)
+	for i := range rep.Rungs {
+		rep.Rungs[i].Image = "go-docker-" + rep.Rungs[i].Name
+		rep.Rungs[i].LargestLayerBytes = 1
+	}
+	rep.Peers[1].Name = "kaniko"
+	js, _ = json.Marshal(rep)
+	if err := measure.ValidateSchema(filepath.Join("..", "..", "compare.schema.json"), js); err == nil {
+		t.Error("a report with an unknown peer: got nil error, want one")
 	}
 }
 

@@ -64,7 +64,7 @@ func Table(r measure.Report, root string) string {
 		}
 		s += "\n"
 	}
-	return s
+	return s + peersDetail(r, root)
 }
 
 func secs(s measure.Stats) string {

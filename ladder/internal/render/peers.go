@@ -1,0 +1,99 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/measure"
+)
+
+// peerPick is one honest sentence per peer: when a reader should pick it
+// instead of the last rung. Its figures ("X against final's Y") are filled
+// in from the report.
+var peerPick = map[string]string{
+	"docker-init": "Pick `docker init`'s Dockerfile when you want a file Docker writes for you and rebuild rarely: " +
+		"it caches downloaded modules but not Go's build cache, so every edit recompiles gin and its dependencies " +
+		"(edit rebuild %s), and its Alpine runtime brings a shell and a package manager (image %s).",
+	"ko": "Pick ko when the image holds nothing but a Go binary and Go is installed where you build: it needs no " +
+		"Dockerfile and reuses the host's Go caches (edit rebuild %s; image %s), " +
+		"but it cannot run a step or add a package to the image, and the host's Go, not a pinned image, " +
+		"compiles what you ship.",
+}
+
+// ratio formats a/b as "1.3×".
+func ratio(a, b float64) string {
+	if b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f×", a/b)
+}
+
+// PeersTable is README.md's "How it compares": the last rung against each
+// peer of the same run, each figure also as a ratio to the last rung's,
+// and one sentence per peer on when to pick it instead.
+func PeersTable(r measure.Report) (string, bool) {
+	if len(r.Rungs) == 0 || len(r.Peers) == 0 {
+		return "", false
+	}
+	f := r.Rungs[len(r.Rungs)-1]
+	cell := func(s, fs measure.Stats) string {
+		return fmt.Sprintf("%s (%s)", secs(s), ratio(s.Median, fs.Median))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n\n| | Image size | Cold build | No-op rebuild | Rebuild after a one-line edit |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %s (Rung %d) | %s | %s | %s | %s |\n", f.Name, f.Number, docker.HumanSize(f.SizeBytes),
+		secs(f.BuildS.Cold), secs(f.BuildS.Noop), secs(f.BuildS.Edit))
+	for _, p := range r.Peers {
+		fmt.Fprintf(&b, "| %s | %s (%s) | %s | %s | %s |\n", p.Name, docker.HumanSize(p.SizeBytes),
+			ratio(float64(p.SizeBytes), float64(f.SizeBytes)), cell(p.BuildS.Cold, f.BuildS.Cold),
+			cell(p.BuildS.Noop, f.BuildS.Noop), cell(p.BuildS.Edit, f.BuildS.Edit))
+	}
+	runs := fmt.Sprintf("Medians of %d runs", r.Runs)
+	if r.Runs == 1 {
+		runs = "One run"
+	}
+	fmt.Fprintf(&b, "\n%s of `make compare` on %s, the run of the summary at the top; in brackets, each figure divided by %s's.", runs, r.GeneratedAt.UTC().Format("2006-01-02"), f.Name)
+	if r.Environment.StandInBases {
+		b.WriteString(" Stand-in base images: docker-init's real `alpine` runtime, with tzdata, is larger.")
+	}
+	b.WriteString("\n")
+	for _, p := range r.Peers {
+		tmpl, ok := peerPick[p.Name]
+		if !ok {
+			continue
+		}
+		edit := fmt.Sprintf("%s against %s's %s", secs(p.BuildS.Edit), f.Name, secs(f.BuildS.Edit))
+		size := fmt.Sprintf("%s against %s's %s", docker.HumanSize(p.SizeBytes), f.Name, docker.HumanSize(f.SizeBytes))
+		fmt.Fprintf(&b, "- **%s.** %s\n", p.Name, fmt.Sprintf(tmpl, edit, size))
+	}
+	return b.String(), true
+}
+
+// peersDetail is the peers' part of the full table (docs/results.md and
+// out/compare.md): every scenario, and what each timing includes.
+func peersDetail(r measure.Report, root string) string {
+	if len(r.Peers) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nPeers, measured in the same run and scenarios: what a reader would use instead of the last rung.\n\n")
+	b.WriteString("| Peer | Image size | Layers | Cold build | No-op | Edit | Dep change |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, p := range r.Peers {
+		name := p.Name
+		if p.Dockerfile != "" {
+			name = fmt.Sprintf("[%s](%s)", p.Name, root+"/"+p.Dockerfile)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", name, docker.HumanSize(p.SizeBytes), p.Layers,
+			secs(p.BuildS.Cold), secs(p.BuildS.Noop), secs(p.BuildS.Edit), secs(p.BuildS.Dep))
+	}
+	b.WriteString("\n")
+	for _, p := range r.Peers {
+		fmt.Fprintf(&b, "- **%s**: %s.", p.Name, p.Summary)
+		if p.Adapted != "" {
+			fmt.Fprintf(&b, " On this machine: %s.", p.Adapted)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,194 @@
+package lint
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/peers"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+)
+
+// goBuildFlags returns the flags that decide what a go build produces, in
+// one spelling ("-tags=x", "-ldflags=-s -w"), without -v, -o and the
+// package, and without -X from -ldflags (a version stamp changes no code
+// path the comparison measures).
+func goBuildFlags(t *testing.T, args []string) []string {
+	t.Helper()
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-v" || !strings.HasPrefix(a, "-"):
+		case a == "-o":
+			i++
+		case a == "-tags" || a == "-ldflags":
+			if i+1 >= len(args) {
+				t.Fatalf("%s without a value", a)
+			}
+			i++
+			out = append(out, a+"="+args[i])
+		default:
+			out = append(out, a)
+		}
+	}
+	for i, f := range out {
+		if v, ok := strings.CutPrefix(f, "-ldflags="); ok {
+			var keep []string
+			fields := strings.Fields(v)
+			for j := 0; j < len(fields); j++ {
+				if fields[j] == "-X" {
+					j++
+					continue
+				}
+				keep = append(keep, fields[j])
+			}
+			out[i] = "-ldflags=" + strings.Join(keep, " ")
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// shellWords splits a command line the way the shell would for the simple
+// quoting the Dockerfiles use ("..." around one word or part of one).
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	in, quoted := false, false
+	for _, c := range s {
+		switch {
+		case c == '"':
+			quoted = !quoted
+			in = true
+		case (c == ' ' || c == '\t' || c == '\n') && !quoted:
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(c)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// finalGoBuild returns the final rung's go build arguments and the ENV
+// line before it.
+func finalGoBuild(t *testing.T, root string, rungs []repo.Rung) (args []string, env string) {
+	t.Helper()
+	src := strings.ReplaceAll(readFile(t, root, repo.Last(rungs).Dockerfile), "\\\n", " ")
+	m := regexp.MustCompile(`(?m)^RUN .*?\bgo build (.*)$`).FindStringSubmatch(src)
+	if m == nil {
+		t.Fatal("the final rung has no go build step")
+	}
+	e := regexp.MustCompile(`(?m)^ENV .*$`).FindString(src)
+	return shellWords(strings.ReplaceAll(m[1], "${VERSION}", "dev")), e
+}
+
+// ko is measured as a peer of the final rung: it must compile the same
+// program with the same flags, on a base holding what final's runtime
+// holds, or the comparison says nothing. This test fails when either side
+// changes without the other.
+func TestKoBuildsWhatFinalBuilds(t *testing.T) {
+	root, rungs := catalogue(t)
+	finalArgs, finalEnv := finalGoBuild(t, root, rungs)
+	program := "./" + peers.Program
+	if !slices.Contains(finalArgs, program) {
+		t.Fatalf("the final rung builds %v, not %s: make the peers build what it builds", finalArgs, program)
+	}
+	cfg, err := peers.LoadKoConfig(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok := cfg.Build(program)
+	if !ok {
+		t.Fatalf("%s/.ko.yaml has no build with main: %s", peers.KoDir, program)
+	}
+	koArgs := append(slices.Clone(b.Flags), "-ldflags", strings.Join(b.Ldflags, " "))
+	want, got := goBuildFlags(t, finalArgs), goBuildFlags(t, koArgs)
+	if !slices.Equal(got, want) {
+		t.Errorf("ko builds with %q, final.Dockerfile with %q: give %s/.ko.yaml the final rung's flags", got, want, peers.KoDir)
+	}
+	if strings.Contains(finalEnv, "CGO_ENABLED=0") != slices.Contains(b.Env, "CGO_ENABLED=0") {
+		t.Errorf("CGO_ENABLED differs: final's %q, ko's env %q", finalEnv, b.Env)
+	}
+	if cfg.DefaultBaseImage != "" {
+		t.Errorf("%s/.ko.yaml names a base (%s): make compare passes the one it builds from %s", peers.KoDir, cfg.DefaultBaseImage, peers.KoBaseDockerfile)
+	}
+
+	// The base: what final's runtime stage holds besides the binary.
+	final := readFile(t, root, repo.Last(rungs).Dockerfile)
+	runtime := final[strings.LastIndex(final, "\nFROM "):]
+	base := readFile(t, root, peers.KoBaseDockerfile)
+	baseStage := base[strings.LastIndex(base, "\nFROM "):]
+	// The same lines, but where the CA bundle is copied from: a stage of
+	// each file's own.
+	fromStage := regexp.MustCompile(`--from=\S+ `)
+	for _, re := range []string{`(?m)^FROM scratch\b.*$`, `(?m)^USER \S+$`, `(?m)^COPY --from=\S+ /etc/ssl/certs/ca-certificates.crt .*$`} {
+		f := fromStage.ReplaceAllString(regexp.MustCompile(re).FindString(runtime), "")
+		k := fromStage.ReplaceAllString(regexp.MustCompile(re).FindString(baseStage), "")
+		if f == "" {
+			t.Errorf("final's runtime stage has no line matching %s: update this test and %s together", re, peers.KoBaseDockerfile)
+			continue
+		}
+		if strings.HasPrefix(f, "FROM") {
+			f, k = strings.Fields(f)[1], strings.Fields(k + " -")[1]
+		}
+		if f != k {
+			t.Errorf("%s: want %q as in final's runtime stage, got %q", peers.KoBaseDockerfile, f, k)
+		}
+	}
+}
+
+// The ko that compare builds is the one peers/ko/go.mod pins, and the one
+// the report names.
+func TestKoVersionIsPinned(t *testing.T) {
+	root, _ := catalogue(t)
+	gomod := readFile(t, root, peers.KoDir+"/go.mod")
+	m := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(peers.KoModule) + ` (v\S+)`).FindStringSubmatch(gomod)
+	if m == nil {
+		t.Fatalf("%s/go.mod does not require %s", peers.KoDir, peers.KoModule)
+	}
+	if m[1] != peers.KoVersion {
+		t.Errorf("%s/go.mod pins ko %s, but peers.KoVersion says %s", peers.KoDir, m[1], peers.KoVersion)
+	}
+	if !regexp.MustCompile(`(?m)^tool ` + regexp.QuoteMeta(peers.KoModule) + `$`).MatchString(gomod) {
+		t.Errorf("%s/go.mod has no `tool %s` line", peers.KoDir, peers.KoModule)
+	}
+	// The tutorial's module must not see ko at all.
+	if strings.Contains(readFile(t, root, "go.mod"), "google/ko") || strings.Contains(readFile(t, root, "ladder/go.mod"), "google/ko") {
+		t.Error("ko reached the tutorial's or the ladder's go.mod: it belongs in peers/ko/go.mod only")
+	}
+}
+
+// The schema's peer names are the peers compare knows.
+func TestSchemaNamesThePeers(t *testing.T) {
+	root, _ := catalogue(t)
+	var s struct {
+		Properties struct {
+			Peers struct {
+				Items struct {
+					Properties struct {
+						Name struct {
+							Enum []string `json:"enum"`
+						} `json:"name"`
+					} `json:"properties"`
+				} `json:"items"`
+			} `json:"peers"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, root, "ladder/compare.schema.json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Properties.Peers.Items.Properties.Name.Enum; !slices.Equal(got, peers.Names()) {
+		t.Errorf("ladder/compare.schema.json names the peers %q, ladder/internal/peers %q", got, peers.Names())
+	}
+}
