@@ -6,6 +6,8 @@
 #     (LABEL io.github.go-docker.ladder, untagged ones included), and the
 #     stand-in bases (go-docker-stand-in/*, LABEL io.github.go-docker.stand-in),
 #     also those earlier versions tagged with official names;
+#   - the images make compare's ko peer loaded (ko.local/go-docker-peer-*), if
+#     a run was stopped before it removed them;
 #   - the build-cache records of its cache mounts: every mount whose id starts
 #     with go-docker- (the ladder's, and those make compare and the tests made).
 # Official images (golang, alpine, registry) and other projects' build cache
@@ -41,6 +43,7 @@ fi
 images=$( {
 	"$DOCKER" images -aq --filter "reference=$IMAGE_PREFIX*"
 	"$DOCKER" images -aq --filter "reference=go-docker-stand-in/*"
+	"$DOCKER" images -aq --filter "reference=ko.local/${IMAGE_PREFIX}peer-*"
 	"$DOCKER" images -aq --filter label=io.github.go-docker.ladder
 	"$DOCKER" images -aq --filter label=io.github.go-docker.stand-in
 	# What earlier versions of this project made: a Dockerfile frontend
