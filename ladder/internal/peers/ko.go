@@ -73,7 +73,8 @@ func InstallKo(ctx context.Context, root, bin string) error {
 	cmd.Dir = filepath.Join(root, KoDir)
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building ko from %s/go.mod: %v: %s", KoDir, err, strings.TrimSpace(string(out)))
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		return fmt.Errorf("building ko from %s/go.mod: %v: %s (PEERS=docker-init measures without ko)", KoDir, err, lines[len(lines)-1])
 	}
 	return nil
 }
