@@ -35,19 +35,15 @@ type peerState struct {
 	aliases    []string // --build-context flags for its bases, with stand-ins
 	koBin      string
 	koBase     string // base image tag, ko.local/...
-	koRepo     string
 	koHost     string
 	koGoCache  string
 	koModCache string
 	koRefs     []string // every image reference ko loaded
 }
 
-func peerImage(p peers.Peer, runID string) string {
-	if p.Name == peers.Ko {
-		return "ko.local/go-docker-peer-ko"
-	}
-	return "go-docker-peer-" + p.Name + ":compare-" + runID
-}
+// koRepo is the name ko loads the ko peer's images under: ko.local/ is
+// ko's name for "the engine, not a registry".
+const koRepo = "ko.local/go-docker-peer-ko"
 
 // preparePeers installs ko and builds its base image, and reads the docker
 // init Dockerfile from the copy. Nothing here is timed.
@@ -81,7 +77,6 @@ func (m *measurer) preparePeers() error {
 				return fmt.Errorf("ko's base image: %w", err)
 			}
 			m.remember(m.peer.koBase)
-			m.peer.koRepo = peerImage(p, m.runID)
 			var err error
 			if m.peer.koHost, err = m.Docker.Host(m.ctx); err != nil {
 				return err
@@ -119,9 +114,9 @@ func (m *measurer) scopePeers(scope string) error {
 // peerTag is the image a peer's builds in this run are tagged with.
 func (m *measurer) peerTag(p peers.Peer) string {
 	if p.Name == peers.Ko {
-		return m.peer.koRepo + ":compare-" + m.runID
+		return koRepo + ":compare-" + m.runID
 	}
-	return peerImage(p, m.runID)
+	return "go-docker-peer-" + p.Name + ":compare-" + m.runID
 }
 
 // buildPeer builds one peer in the copy and returns the wall time. A cold
@@ -157,7 +152,7 @@ func (m *measurer) buildPeer(p peers.Peer, scenario string, run int, cold bool) 
 			}
 		}
 		ref, d, err := peers.KoRun{
-			Bin: m.peer.koBin, Dir: m.dir, Repo: m.peer.koRepo, Tag: "compare-" + m.runID, Base: m.peer.koBase,
+			Bin: m.peer.koBin, Dir: m.dir, Repo: koRepo, Tag: "compare-" + m.runID, Base: m.peer.koBase,
 			GoCache: m.peer.koGoCache, GoModCache: m.peer.koModCache, DockerHost: m.peer.koHost, LogFile: logFile,
 		}.Run(m.ctx)
 		if ref != "" {
@@ -188,7 +183,7 @@ func (m *measurer) inspectPeer(res *PeerResult, p peers.Peer) error {
 	return err
 }
 
-// cleanupPeers removes the tags the peers' builds made.
+// cleanupPeerTags removes, with rm, every tag the peers' builds made.
 func (m *measurer) cleanupPeerTags(rm func(ref string)) {
 	for _, p := range m.Peers {
 		rm(m.peerTag(p))
