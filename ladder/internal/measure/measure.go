@@ -265,15 +265,14 @@ func Measure(ctx context.Context, c Config) (rep Report, err error) {
 
 	for i := range results {
 		s := samples[results[i].Name]
-		results[i].BuildS = BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
+		results[i].BuildS = buildTimes(s)
 		results[i].EditBuildStepS = NewStats(s["edit-step"])
 		results[i].EditBreakdownS = EditBreakdown{Context: NewStats(s["bd-context"]), Metadata: NewStats(s["bd-metadata"]),
 			GoBuild: NewStats(s["bd-gobuild"]), Steps: NewStats(s["bd-steps"]), Export: NewStats(s["bd-export"]), Other: NewStats(s["bd-other"])}
 	}
 	rep.Rungs = results
 	for i := range peerResults {
-		s := peerSamples[peerResults[i].Name]
-		peerResults[i].BuildS = BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
+		peerResults[i].BuildS = buildTimes(peerSamples[peerResults[i].Name])
 	}
 	rep.Peers = peerResults
 	rep.Native = map[string]Native{}
@@ -376,14 +375,19 @@ func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCa
 	}
 	// Each rebuild moves the tag and leaves the previous image untagged:
 	// remember every id, so cleanup can remove them all.
-	if img, err := m.Docker.Inspect(m.ctx, r.Image("go-docker-")+":compare-"+m.runID); err == nil {
+	m.remember(r.Image("go-docker-") + ":compare-" + m.runID)
+	m.say(r.Name, scenario, run, runs, fmt.Sprintf("%.1f s", res.Duration.Seconds()))
+	return res, nil
+}
+
+// remember records the image a tag points at, for cleanup.
+func (m *measurer) remember(tag string) {
+	if img, err := m.Docker.Inspect(m.ctx, tag); err == nil {
 		if m.images == nil {
 			m.images = map[string]bool{}
 		}
 		m.images[img.ID] = true
 	}
-	m.say(r.Name, scenario, run, runs, fmt.Sprintf("%.1f s", res.Duration.Seconds()))
-	return res, nil
 }
 
 // coldCheck confirms from the log that a cold build did the work.
@@ -419,15 +423,26 @@ func coldCheck(r repo.Rung, p buildlog.Progress) (ColdCheck, error) {
 }
 
 func (m *measurer) inspect(res *RungResult) error {
-	tag := res.Image + ":compare-" + m.runID
-	img, err := m.Docker.Inspect(m.ctx, tag)
-	if err != nil {
-		return err
-	}
-	res.Layers = img.Layers
-	res.SizeBytes, res.LargestLayerBytes, err = m.Docker.Sizes(m.ctx, tag)
+	var err error
+	res.Layers, res.SizeBytes, res.LargestLayerBytes, err = m.imageFacts(res.Image + ":compare-" + m.runID)
 	res.Size = docker.HumanSize(res.SizeBytes)
 	return err
+}
+
+// imageFacts returns an image's layer count, unpacked size and largest
+// layer.
+func (m *measurer) imageFacts(tag string) (layers int, size, largest int64, err error) {
+	img, err := m.Docker.Inspect(m.ctx, tag)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	size, largest, err = m.Docker.Sizes(m.ctx, tag)
+	return img.Layers, size, largest, err
+}
+
+// buildTimes summarises one rung's or peer's samples, by scenario.
+func buildTimes(s map[string][]float64) BuildTimes {
+	return BuildTimes{Cold: NewStats(s["cold"]), Noop: NewStats(s["noop"]), Edit: NewStats(s["edit"]), Dep: NewStats(s["dep"])}
 }
 
 // context measures the build context with and without .dockerignore, in

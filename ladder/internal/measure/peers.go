@@ -88,16 +88,6 @@ func (m *measurer) preparePeers() error {
 	return nil
 }
 
-// remember records the image a tag points at, for cleanup.
-func (m *measurer) remember(tag string) {
-	if img, err := m.Docker.Inspect(m.ctx, tag); err == nil {
-		if m.images == nil {
-			m.images = map[string]bool{}
-		}
-		m.images[img.ID] = true
-	}
-}
-
 // scopePeers writes the docker init Dockerfile with its cache mounts
 // given ids under scope (see peers.ScopeCacheMounts).
 func (m *measurer) scopePeers(scope string) error {
@@ -172,13 +162,8 @@ func (m *measurer) buildPeer(p peers.Peer, scenario string, run int, cold bool) 
 
 // inspectPeer fills in the image a peer built from unedited sources.
 func (m *measurer) inspectPeer(res *PeerResult, p peers.Peer) error {
-	tag := m.peerTag(p)
-	img, err := m.Docker.Inspect(m.ctx, tag)
-	if err != nil {
-		return err
-	}
-	res.Layers = img.Layers
-	res.SizeBytes, _, err = m.Docker.Sizes(m.ctx, tag)
+	var err error
+	res.Layers, res.SizeBytes, _, err = m.imageFacts(m.peerTag(p))
 	res.Size = docker.HumanSize(res.SizeBytes)
 	return err
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
 // KoVersion is the ko that peers/ko/go.mod pins (a lint test keeps the two
@@ -73,8 +75,7 @@ func InstallKo(ctx context.Context, root, bin string) error {
 	cmd.Dir = filepath.Join(root, KoDir)
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		return fmt.Errorf("building ko from %s/go.mod: %v: %s (PEERS=docker-init measures without ko)", KoDir, err, lines[len(lines)-1])
+		return fmt.Errorf("building ko from %s/go.mod: %v: %s (PEERS=docker-init measures without ko)", KoDir, err, docker.LastLine(string(out)))
 	}
 	return nil
 }
@@ -121,8 +122,7 @@ func (k KoRun) Run(ctx context.Context) (string, time.Duration, error) {
 		}
 	}
 	if err != nil {
-		lines := strings.Split(strings.TrimSpace(log.String()), "\n")
-		return "", d, fmt.Errorf("ko build failed (%v); see %s: %s", err, k.LogFile, lines[len(lines)-1])
+		return "", d, fmt.Errorf("ko build failed (%v); see %s: %s", err, k.LogFile, docker.LastLine(log.String()))
 	}
 	return strings.TrimSpace(stdout.String()), d, nil
 }
