@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,4 +40,25 @@ func dockerfiles(rungs []repo.Rung) []string {
 		fs = append(fs, r.Dockerfile)
 	}
 	return fs
+}
+
+// schemaNames returns the name enum of one list in ladder/compare.schema.json
+// ("rungs" or "peers"): properties.<list>.items.properties.name.enum.
+func schemaNames(t *testing.T, root, list string) []string {
+	t.Helper()
+	var schema struct {
+		Properties map[string]struct {
+			Items struct {
+				Properties struct {
+					Name struct {
+						Enum []string `json:"enum"`
+					} `json:"name"`
+				} `json:"properties"`
+			} `json:"items"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, root, "ladder/compare.schema.json")), &schema); err != nil {
+		t.Fatal(err)
+	}
+	return schema.Properties[list].Items.Properties.Name.Enum
 }
