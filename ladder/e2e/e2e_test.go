@@ -927,17 +927,7 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final", "-peers", "none"); err != nil {
 		t.Fatalf("compare: %v\n%s", err, stderr)
 	}
-	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := measure.ValidateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
-		t.Errorf("compare.json does not match compare.schema.json: %v", err)
-	}
-	var rep measure.Report
-	if err := json.Unmarshal(js, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, out)
 	if len(rep.Rungs) != 2 || rep.Rungs[0].Name != "multi-stage" || rep.Rungs[1].Name != "final" {
 		t.Fatalf("rungs: got %+v, want multi-stage and final", rep.Rungs)
 	}
@@ -977,17 +967,7 @@ func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
 	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "final"); err != nil {
 		t.Fatalf("compare: %v\n%s", err, stderr)
 	}
-	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := measure.ValidateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
-		t.Errorf("compare.json does not match compare.schema.json: %v", err)
-	}
-	var rep measure.Report
-	if err := json.Unmarshal(js, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, out)
 	if len(rep.Rungs) != 1 || rep.Rungs[0].Name != "final" {
 		t.Fatalf("rungs: got %+v, want final", rep.Rungs)
 	}
@@ -1044,6 +1024,24 @@ func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
 	if left := added(before, listPeers()); len(left) > 0 {
 		t.Errorf("peer images left behind by compare: %v", left)
 	}
+}
+
+// readReport reads the compare.json a run wrote into out, and checks it
+// against the schema.
+func readReport(t *testing.T, out string) measure.Report {
+	t.Helper()
+	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := measure.ValidateSchema(filepath.Join(repoRoot(t), "ladder", "compare.schema.json"), js); err != nil {
+		t.Errorf("compare.json does not match compare.schema.json: %v", err)
+	}
+	var rep measure.Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }
 
 // dockerList runs a docker listing command and returns the words it printed.
