@@ -66,16 +66,63 @@ answers() {
 	return 1
 }
 
-ours_running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+# live_pid NAME FILE prints the pid FILE holds when that process is a live
+# NAME, and fails otherwise. A pid file can outlive its process: its pid may
+# since name another process, which must never be signalled, or a zombie.
+live_pid() {
+	local pid stat
+	[[ -f $2 ]] || return 1
+	pid=$(tr -dc 0-9 <"$2")
+	[[ -n $pid ]] || return 1
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$1" ]] || return 1
+	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat:0:1} != Z ]] || return 1
+	echo "$pid"
+}
+
+ours_running() { live_pid dockerd "$PIDFILE" >/dev/null; }
+
+# wait_gone SECONDS: true once the engine we started has exited.
+wait_gone() {
+	local i
+	for i in $(seq 1 $(($1 * 2))); do ours_running || return 0; sleep 0.5; done
+	return 1
+}
 
 stop() {
-	if ours_running; then
-		say "stopping the engine (pid $(cat "$PIDFILE"))"
-		kill "$(cat "$PIDFILE")"
-		local i
-		for i in $(seq 1 60); do ours_running || return 0; sleep 0.5; done
-		die "dockerd did not stop within 30 s; see $LOG"
+	local pid
+	pid=$(live_pid dockerd "$PIDFILE") || return 0
+	say "stopping the engine (pid $pid)"
+	kill "$pid"
+	wait_gone 30 || die "dockerd did not stop within 30 s; see $LOG"
+}
+
+# settle makes way for a new engine. An engine we started that does not
+# answer may be starting, or shutting down (it removes its socket first,
+# then stops its containers): wait up to 60 s for it to answer (settle then
+# fails: nothing to start) or exit, and stop it if it does neither. dockerd
+# refuses to start while its pid file names any live process, so a stale
+# one goes; so does containerd's, unless it names a live containerd, which
+# dockerd takes over.
+settle() {
+	local pid deadline=$((SECONDS + 60))
+	if pid=$(live_pid dockerd "$PIDFILE"); then
+		say "the engine started before (pid $pid) does not answer; waiting up to 60 s for it to answer or exit"
+		while ((SECONDS < deadline)); do
+			ours_running || break
+			answers && return 1
+			sleep 1
+		done
+		if ours_running; then
+			say "stopping it: it neither answered nor exited"
+			kill "$pid" 2>/dev/null || true
+			wait_gone 30 || { kill -9 "$pid" 2>/dev/null || true; wait_gone 10; } ||
+				die "the engine started before (pid $pid) does not exit; see $LOG"
+		fi
 	fi
+	rm -f "$PIDFILE"
+	live_pid containerd "$EXEC_ROOT/containerd/containerd.pid" >/dev/null || rm -f "$EXEC_ROOT/containerd/containerd.pid"
 }
 
 apt_install() {
@@ -121,6 +168,7 @@ buildx() {
 start() {
 	getent group docker >/dev/null 2>&1 || groupadd --system docker
 	mkdir -p "$DATA_ROOT" "$EXEC_ROOT"
+	settle || return 0
 	say "starting Docker Engine $MOBY_VERSION in the background (log: $LOG)"
 	# A stale socket left by a killed engine would make dockerd refuse.
 	[[ -S $SOCKET ]] && ! answers && rm -f "$SOCKET"
