@@ -642,6 +642,12 @@ func TestFinalImageIsOnlyTheBinaryRunningAsNonRoot(t *testing.T) {
 // carry a manifest.json that lists the layers in order.
 func imageFiles(t *testing.T, ctx context.Context, image string) []string {
 	t.Helper()
+	// docker save given a repository without a tag saves every tag of it,
+	// and the reader's (or a killed compare run's) other tags of
+	// go-docker-final are not this image.
+	if name := image[strings.LastIndex(image, "/")+1:]; !strings.ContainsAny(name, ":@") {
+		image += ":latest"
+	}
 	tarPath := filepath.Join(t.TempDir(), "image.tar")
 	if _, err := docker.Output(ctx, "save", "-o", tarPath, image); err != nil {
 		t.Fatal(err)
