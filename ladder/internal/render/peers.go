@@ -21,14 +21,6 @@ var peerPick = map[string]string{
 		"compiles what you ship.",
 }
 
-// ratio formats a/b as "1.3×".
-func ratio(a, b float64) string {
-	if b <= 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f×", a/b)
-}
-
 // PeersTable is README.md's "How it compares": the last rung against each
 // peer of the same run, each figure also as a ratio to the last rung's,
 // and one sentence per peer on when to pick it instead.

@@ -34,8 +34,8 @@ func Table(r measure.Report, root string) string {
 			prev = fmt.Sprintf("%.2f×", float64(g.SizeBytes)/float64(r.Rungs[i-1].SizeBytes))
 		}
 		native := "–"
-		if n, ok := r.Native[g.Program]; ok && n.Edit.Median > 0 {
-			native = fmt.Sprintf("%.1f×", g.BuildS.Edit.Median/n.Edit.Median)
+		if n, ok := r.Native[g.Program]; ok {
+			native = ratio(g.BuildS.Edit.Median, n.Edit.Median)
 		}
 		fmt.Fprintf(&b, "| %d. [%s](%s) | %s | %s | %d | %s | %s | %s | %s | %s | %s / %s |\n",
 			g.Number, g.Name, path.Join(root, g.Dockerfile), docker.HumanSize(g.SizeBytes), prev, g.Layers,
@@ -65,6 +65,14 @@ func Table(r measure.Report, root string) string {
 		s += "\n"
 	}
 	return s + peersDetail(r, root)
+}
+
+// ratio formats a/b as "1.3×", and "–" when b is not a positive figure.
+func ratio(a, b float64) string {
+	if b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f×", a/b)
 }
 
 func secs(s measure.Stats) string {
