@@ -573,10 +573,13 @@ func ParseBuildKitVersion(out string) string {
 func (m *measurer) cleanup(before map[string]bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	refs := m.peerRefs()
 	for _, r := range m.Rungs {
-		m.Docker.Output(ctx, "image", "rm", r.Image("go-docker-")+":compare-"+m.runID)
+		refs = append(refs, r.Image("go-docker-")+":compare-"+m.runID)
 	}
-	m.cleanupPeerTags(func(ref string) { m.Docker.Output(ctx, "image", "rm", ref) })
+	for _, ref := range refs {
+		m.Docker.Output(ctx, "image", "rm", ref)
+	}
 	// Without -f: an image that also carries one of the reader's tags (the
 	// same content as their go-docker-final, say) is refused, not deleted.
 	for id := range m.images {

@@ -131,7 +131,6 @@ func (m *measurer) buildPeer(p peers.Peer, scenario string, run int, cold bool) 
 				return 0, fmt.Errorf("%s: the cold build was not cold (its go build step did not run); see %s", name, logFile)
 			}
 		}
-		m.remember(m.peerTag(p))
 		secs = res.Duration.Seconds()
 	case peers.Ko:
 		if cold {
@@ -151,11 +150,11 @@ func (m *measurer) buildPeer(p peers.Peer, scenario string, run int, cold bool) 
 		if err != nil {
 			return 0, fmt.Errorf("%s %s run %d: %w", name, scenario, run, err)
 		}
-		m.remember(m.peerTag(p))
 		secs = d.Seconds()
 	default:
 		return 0, fmt.Errorf("unknown peer %q", p.Name)
 	}
+	m.remember(m.peerTag(p))
 	m.say(name, scenario, run, m.Runs, fmt.Sprintf("%.1f s", secs))
 	return secs, nil
 }
@@ -168,17 +167,17 @@ func (m *measurer) inspectPeer(res *PeerResult, p peers.Peer) error {
 	return err
 }
 
-// cleanupPeerTags removes, with rm, every tag the peers' builds made.
-func (m *measurer) cleanupPeerTags(rm func(ref string)) {
+// peerRefs lists every tag the peers' builds made, for cleanup.
+func (m *measurer) peerRefs() []string {
+	var refs []string
 	for _, p := range m.Peers {
-		rm(m.peerTag(p))
+		refs = append(refs, m.peerTag(p))
 	}
-	for _, ref := range m.peer.koRefs {
-		rm(ref)
-	}
+	refs = append(refs, m.peer.koRefs...)
 	if m.peer.koBase != "" {
-		rm(m.peer.koBase)
+		refs = append(refs, m.peer.koBase)
 	}
+	return refs
 }
 
 // removeAll removes a tree the go command wrote: its module cache is
