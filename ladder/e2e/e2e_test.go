@@ -997,12 +997,7 @@ func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
 	// CACHED while go build runs, with no cache mount for its build cache.
 	progress := func(name string) buildlog.Progress {
 		t.Helper()
-		f, err := os.Open(filepath.Join(out, "logs", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		p, err := buildlog.Parse(f)
+		p, err := buildlog.Parse(strings.NewReader(readFile(t, filepath.Join(out, "logs", name))))
 		if err != nil {
 			t.Fatal(err)
 		}
