@@ -5,6 +5,7 @@
 package peers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,6 +22,8 @@ type Peer struct {
 	Dockerfile string
 	// Summary says what it is, for the report.
 	Summary string
+	// prepare sets the peer up for one measuring run (see Prepare).
+	prepare func(ctx context.Context, p Peer, env Env) (Runner, error)
 }
 
 // Names of the peers.
@@ -32,8 +35,10 @@ const (
 // All lists the peers in the order reports show them.
 var All = []Peer{
 	{Name: DockerInit, Dockerfile: "peers/docker-init.Dockerfile",
-		Summary: "the Dockerfile docker init generates for Go: module cache mount, no build cache mount, Alpine runtime"},
-	{Name: Ko, Summary: "ko " + KoVersion + ": go build on the host with its caches, the binary layered on a base image, loaded into the engine"},
+		Summary: "the Dockerfile docker init generates for Go: module cache mount, no build cache mount, Alpine runtime",
+		prepare: prepareDockerInit},
+	{Name: Ko, Summary: "ko " + KoVersion + ": go build on the host with its caches, the binary layered on a base image, loaded into the engine",
+		prepare: prepareKo},
 }
 
 // Select returns the peers named in a comma-separated list, in the order

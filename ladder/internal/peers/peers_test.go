@@ -126,3 +126,13 @@ func TestLoadKoConfig(t *testing.T) {
 		t.Errorf("a broken .ko.yaml: err = %v, want one naming the file", err)
 	}
 }
+
+// Every peer must know how to set itself up for a run: measure calls
+// Prepare on each without asking which peer it is.
+func TestEveryPeerCanBePrepared(t *testing.T) {
+	for _, p := range All {
+		if p.prepare == nil {
+			t.Errorf("peer %q has no prepare function", p.Name)
+		}
+	}
+}
