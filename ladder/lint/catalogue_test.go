@@ -17,85 +17,85 @@ import (
 // rungs must agree with it.
 func TestCatalogueAgreesEverywhere(t *testing.T) {
 	root, rungs := catalogue(t)
-	read := func(rel string) string {
-		t.Helper()
-		return readFile(t, root, rel)
-	}
-
 	t.Run("schema", func(t *testing.T) {
 		if got := schemaNames(t, root, "rungs"); !slices.Equal(got, repo.Names(rungs)) {
 			t.Errorf("compare.schema.json's rung names: %v, the catalogue's: %v", got, repo.Names(rungs))
 		}
 	})
-
 	t.Run("dockerfiles", func(t *testing.T) {
 		for _, r := range rungs {
 			want := fmt.Sprintf("# Rung %d: %s.", r.Number, r.Name)
-			if first, _, _ := strings.Cut(read(r.Dockerfile), "\n"); !strings.HasPrefix(first, want) {
+			if first, _, _ := strings.Cut(readFile(t, root, r.Dockerfile), "\n"); !strings.HasPrefix(first, want) {
 				t.Errorf("%s: first line %q, want it to start with %q", r.Dockerfile, first, want)
 			}
 		}
 	})
+	t.Run("readme", func(t *testing.T) { readmeAgrees(t, readFile(t, root, "README.md"), rungs) })
+	t.Run("make help", func(t *testing.T) { makeHelpAgrees(t, root, rungs) })
+}
 
-	t.Run("readme", func(t *testing.T) {
-		readme := read("README.md")
-		headings := regexp.MustCompile(`(?m)^## (.*)$`).FindAllStringSubmatchIndex(readme, -1)
-		section := func(offset int) string { // the ## heading above offset
-			h := ""
-			for _, m := range headings {
-				if m[0] <= offset {
-					h = readme[m[2]:m[3]]
-				}
-			}
-			return h
-		}
-		var numbered []string
+// readmeAgrees checks README.md's "## Rung N" sections: one per rung, in
+// the catalogue's order and numbers, each the first to link its
+// Dockerfile.
+func readmeAgrees(t *testing.T, readme string, rungs []repo.Rung) {
+	headings := regexp.MustCompile(`(?m)^## (.*)$`).FindAllStringSubmatchIndex(readme, -1)
+	section := func(offset int) string { // the ## heading above offset
+		h := ""
 		for _, m := range headings {
-			if h := readme[m[2]:m[3]]; strings.HasPrefix(h, "Rung ") {
-				numbered = append(numbered, h)
+			if m[0] <= offset {
+				h = readme[m[2]:m[3]]
 			}
 		}
-		if len(numbered) != len(rungs) {
-			t.Errorf("README.md has %d \"## Rung N\" sections, the catalogue %d rungs: %q", len(numbered), len(rungs), numbered)
+		return h
+	}
+	var numbered []string
+	for _, m := range headings {
+		if h := readme[m[2]:m[3]]; strings.HasPrefix(h, "Rung ") {
+			numbered = append(numbered, h)
 		}
-		for i, r := range rungs {
-			prefix := fmt.Sprintf("Rung %d: ", r.Number)
-			if i < len(numbered) && !strings.HasPrefix(numbered[i], prefix) {
-				t.Errorf("README.md's section %d is %q, want it to start with %q", i+1, numbered[i], prefix)
-			}
-			// The step number of a Dockerfile is that of the section that
-			// first links it.
-			j := strings.Index(readme, "]("+r.Dockerfile+")")
-			if j < 0 {
-				t.Errorf("README.md never links %s", r.Dockerfile)
-				continue
-			}
-			if s := section(j); !strings.HasPrefix(s, prefix) {
-				t.Errorf("README.md first links %s in section %q, want the one starting %q", r.Dockerfile, s, prefix)
-			}
+	}
+	if len(numbered) != len(rungs) {
+		t.Errorf("README.md has %d \"## Rung N\" sections, the catalogue %d rungs: %q", len(numbered), len(rungs), numbered)
+	}
+	for i, r := range rungs {
+		prefix := fmt.Sprintf("Rung %d: ", r.Number)
+		if i < len(numbered) && !strings.HasPrefix(numbered[i], prefix) {
+			t.Errorf("README.md's section %d is %q, want it to start with %q", i+1, numbered[i], prefix)
 		}
-	})
+		// The step number of a Dockerfile is that of the section that
+		// first links it.
+		j := strings.Index(readme, "]("+r.Dockerfile+")")
+		if j < 0 {
+			t.Errorf("README.md never links %s", r.Dockerfile)
+			continue
+		}
+		if s := section(j); !strings.HasPrefix(s, prefix) {
+			t.Errorf("README.md first links %s in section %q, want the one starting %q", r.Dockerfile, s, prefix)
+		}
+	}
+}
 
-	t.Run("make help", func(t *testing.T) {
-		cmd := exec.Command("make", "-s", "help")
-		cmd.Dir = root
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("make help: %v", err)
+// makeHelpAgrees checks that make help lists each rung with its catalogue
+// number and summary, and numbers nothing else "Rung N".
+func makeHelpAgrees(t *testing.T, root string, rungs []repo.Rung) {
+	cmd := exec.Command("make", "-s", "help")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("make help: %v", err)
+	}
+	help := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(string(out), "")
+	for _, r := range rungs {
+		want := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(r.Name) + ` +Rung ` + fmt.Sprint(r.Number) + `: ` + regexp.QuoteMeta(r.Summary))
+		if !want.MatchString(help) {
+			t.Errorf("make help does not list %q as Rung %d: %s", r.Name, r.Number, r.Summary)
 		}
-		help := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(string(out), "")
-		for _, r := range rungs {
-			want := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(r.Name) + ` +Rung ` + fmt.Sprint(r.Number) + `: ` + regexp.QuoteMeta(r.Summary))
-			if !want.MatchString(help) {
-				t.Errorf("make help does not list %q as Rung %d: %s", r.Name, r.Number, r.Summary)
-			}
-		}
-		// No number of another scheme: every "Rung N" make help prints is
-		// one of the catalogue's.
-		if n := len(regexp.MustCompile(`Rung \d+:`).FindAllString(help, -1)); n != len(rungs) {
-			t.Errorf("make help prints %d \"Rung N:\" lines, want %d", n, len(rungs))
-		}
-	})
+	}
+	// No number of another scheme: every "Rung N" make help prints is
+	// one of the catalogue's.
+	if n := len(regexp.MustCompile(`Rung \d+:`).FindAllString(help, -1)); n != len(rungs) {
+		t.Errorf("make help prints %d \"Rung N:\" lines, want %d", n, len(rungs))
+	}
 }
 
 // Each rung's section shows its diff against the rung before: the lines it

@@ -9,13 +9,20 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// catalogue returns the repository root and its rungs.
-func catalogue(t *testing.T) (string, []repo.Rung) {
+// repoRoot returns the root of the repository the tests check.
+func repoRoot(t *testing.T) string {
 	t.Helper()
 	root, err := repo.Root(".")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root
+}
+
+// catalogue returns the repository root and its rungs.
+func catalogue(t *testing.T) (string, []repo.Rung) {
+	t.Helper()
+	root := repoRoot(t)
 	rungs, err := repo.Load(root)
 	if err != nil {
 		t.Fatal(err)

@@ -7,22 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-docker/go-docker/ladder/internal/repo"
-
 	"github.com/go-docker/go-docker/ladder/internal/render"
 )
 
+// readReadme returns the repository root and its README.md.
 func readReadme(t *testing.T) (root, text string) {
 	t.Helper()
-	root, err := repo.Root(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root, string(b)
+	root = repoRoot(t)
+	return root, readFile(t, root, "README.md")
 }
 
 // githubAnchor is the id GitHub gives a heading.
@@ -92,22 +84,16 @@ func TestReadmeIsAtMost300Lines(t *testing.T) {
 	}
 }
 
+// Every make command README.md shows is a target the Makefile has.
 func TestReadmeMakeTargetsExist(t *testing.T) {
-	root, text := readReadme(t)
-	mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, rungs := catalogue(t)
+	text := readFile(t, root, "README.md")
 	targets := map[string]bool{}
 	// The rungs' targets come from the catalogue (one pattern rule).
-	rungs, err := repo.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, r := range rungs {
 		targets[r.Name] = true
 	}
-	for _, m := range regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(string(mk), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(readFile(t, root, "Makefile"), -1) {
 		targets[m[1]] = true
 	}
 	// Commands: `make x` in code spans, "$ make x" in transcripts and

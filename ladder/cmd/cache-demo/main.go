@@ -23,65 +23,120 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
+// main cancels the work on Ctrl-C or SIGTERM, so that what it started is
+// cleaned up, and exits with the code run returns.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stderr))
 }
 
+// usageError marks bad input: exit code 2.
+type usageError struct{ error }
+
+// run is the command as a test calls it: parse the flags, then run the
+// demo and write its report, and turn the outcome into an exit code.
 func run(ctx context.Context, args []string, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if err == nil {
+		err = cacheDemo(ctx, o, stderr)
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode tells a failure in one line and maps it to the exit code the
+// Makefile and CI read: 0 for success and -h, 2 for bad input, 1 for
+// anything else.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "cache-demo:", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// options are the command's flags.
+type options struct {
+	repo, out, docker string
+}
+
+// parseFlags reads the flags; usage errors name make cache-demo, since
+// make is how most readers run the command.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
 	fs := flag.NewFlagSet("cache-demo", flag.ContinueOnError)
+	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
+	fs.StringVar(&o.out, "out", "", "output folder (default: out/ in the repository)")
+	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
+	return o, parse(fs, args, stderr, "make cache-demo")
+}
+
+// parse parses args, flags only: -h prints the flags and is no failure;
+// anything else wrong is a usage error that names the fix.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, fromMake string) error {
 	fs.SetOutput(io.Discard)
-	repoDir := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
-	out := fs.String("out", "", "output folder (default: out/ in the repository)")
-	dockerBin := fs.String("docker", "docker", "the docker CLI")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			return 0
+			return err
 		}
-		fmt.Fprintf(stderr, "cache-demo: %v (see go run ./cmd/cache-demo -h)\n", err)
-		return 2
+		return usageError{fmt.Errorf("%v (see %s -h; from make: %s)", err, fs.Name(), fromMake)}
 	}
-	root, err := repo.Root(*repoDir)
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q: flags only (see %s -h)", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
+// cacheDemo runs the demo and writes out/cache-demo.json. The last run's
+// report is removed first, so a failed run leaves none to mistake for its
+// own.
+func cacheDemo(ctx context.Context, o options, stderr io.Writer) error {
+	root, err := repo.Root(o.repo)
 	if err != nil {
-		fmt.Fprintln(stderr, "cache-demo:", err)
-		return 2
+		return usageError{err}
 	}
-	if *out == "" {
-		*out = filepath.Join(root, "out")
+	out := o.out
+	if out == "" {
+		out = filepath.Join(root, "out")
 	}
-	result := filepath.Join(*out, "cache-demo.json")
+	result := filepath.Join(out, "cache-demo.json")
 	if err := os.Remove(result); err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(stderr, "cache-demo:", err)
-		return 1
+		return err
 	}
-	d := docker.Docker{Bin: *dockerBin}
+	d := docker.Docker{Bin: o.docker}
 	if d.BaseFlags, err = d.StandInFlags(ctx, root, "", ""); err != nil {
-		fmt.Fprintln(stderr, "cache-demo:", err)
-		return 1
+		return err
 	}
-	demo, err := cachedemo.Run(ctx, d, root, filepath.Join(*out, "logs"), stderr)
+	demo, err := cachedemo.Run(ctx, d, root, filepath.Join(out, "logs"), stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cache-demo:", err)
-		return 1
+		return err
 	}
-	js, err := json.MarshalIndent(demo, "", "  ")
-	if err == nil {
-		err = os.WriteFile(result+".tmp", append(js, '\n'), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(result+".tmp", result)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "cache-demo:", err)
-		return 1
+	if err := writeReport(result, demo); err != nil {
+		return err
 	}
 	for _, m := range demo.Modes {
 		fmt.Fprintf(stderr, "cache-demo: %s: cold %.1f s, empty builder %.1f s, after an edit %.1f s, %s in the registry\n",
 			m.Name, m.ColdS, m.EmptyBuilderNoopS, m.EmptyBuilderEditS, docker.HumanSize(m.CacheBytes))
 	}
 	fmt.Fprintln(stderr, "cache-demo: wrote", result)
-	return 0
+	return nil
+}
+
+// writeReport writes the report under a temporary name, then renames it:
+// a failure leaves nothing that looks complete.
+func writeReport(path string, demo cachedemo.Report) error {
+	js, err := json.MarshalIndent(demo, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path+".tmp", append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }

@@ -26,6 +26,8 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
+// main cancels the work on Ctrl-C or SIGTERM, so that what it started is
+// cleaned up, and exits with the code run returns.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -35,85 +37,83 @@ func main() {
 // usageError marks bad input: exit code 2.
 type usageError struct{ error }
 
+// run is the command as a test calls it: parse the flags, then measure and
+// write, and turn the outcome into an exit code.
 func run(ctx context.Context, args []string, stderr io.Writer) int {
-	err := compare(ctx, args, stderr)
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	default:
-		fmt.Fprintln(stderr, "compare:", err)
-		var u usageError
-		if errors.As(err, &u) {
-			return 2
-		}
-		return 1
+	o, err := parseFlags(args, stderr)
+	if err == nil {
+		err = compare(ctx, o, stderr)
 	}
+	return exitCode(err, stderr)
 }
 
-func compare(ctx context.Context, args []string, stderr io.Writer) error {
+// exitCode tells a failure in one line and maps it to the exit code the
+// Makefile and CI read: 0 for success and -h, 2 for bad input, 1 for
+// anything else.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "compare:", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// options are the command's flags.
+type options struct {
+	runs                            int
+	rungs, peers, repo, out, docker string
+	goVersion, alpineVersion        string
+}
+
+// parseFlags reads the flags; the make variables that set them are named
+// in the usage errors, since make is how most readers run the command.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.IntVar(&o.runs, "runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", measure.MaxRuns))
+	fs.StringVar(&o.rungs, "rungs", "", "comma-separated rungs to measure (default: all of dockerfiles/rungs.txt)")
+	fs.StringVar(&o.peers, "peers", "all", "comma-separated peers to measure beside the rungs ("+strings.Join(peers.Names(), ", ")+"), all or none")
+	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
+	fs.StringVar(&o.out, "out", "", "output folder (default: out/ in the repository)")
+	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
+	fs.StringVar(&o.goVersion, "go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
+	fs.StringVar(&o.alpineVersion, "alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
+	return o, parse(fs, args, stderr, "make compare RUNS=3 RUNGS=simple,final")
+}
+
+// parse parses args, flags only: -h prints the flags and is no failure;
+// anything else wrong is a usage error that names the fix.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, fromMake string) error {
 	fs.SetOutput(io.Discard)
-	runs := fs.Int("runs", 3, fmt.Sprintf("timed runs per scenario, 1 to %d; the report gives medians", measure.MaxRuns))
-	rungs := fs.String("rungs", "", "comma-separated rungs to measure (default: all of dockerfiles/rungs.txt)")
-	peerList := fs.String("peers", "all", "comma-separated peers to measure beside the rungs ("+strings.Join(peers.Names(), ", ")+"), all or none")
-	repoDir := fs.String("repo", ".", "the go-docker repository (or a folder inside it)")
-	out := fs.String("out", "", "output folder (default: out/ in the repository)")
-	dockerBin := fs.String("docker", "docker", "the docker CLI")
-	goVersion := fs.String("go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
-	alpineVersion := fs.String("alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
 			return err
 		}
-		return usageError{fmt.Errorf("%v (see compare -h; from make: make compare RUNS=3 RUNGS=simple,final)", err)}
+		return usageError{fmt.Errorf("%v (see %s -h; from make: %s)", err, fs.Name(), fromMake)}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q: flags only (see compare -h)", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %q: flags only (see %s -h)", fs.Arg(0), fs.Name())}
 	}
-	root, err := repo.Root(*repoDir)
-	if err != nil {
-		return usageError{err}
-	}
-	if *out == "" {
-		*out = filepath.Join(root, "out")
-	}
-	all, err := repo.Load(root)
-	if err != nil {
-		return err
-	}
-	selected, err := repo.Select(all, *rungs)
-	if err != nil {
-		return usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
-	}
-	selectedPeers, err := peers.Select(*peerList)
-	if err != nil {
-		return usageError{fmt.Errorf("%v (make compare PEERS=ko)", err)}
-	}
-	cfg := measure.Config{
-		Repo: root, Out: *out, Rungs: selected, Peers: selectedPeers, Runs: *runs,
-		Docker: docker.Docker{Bin: *dockerBin}, GoVersion: *goVersion, AlpineVersion: *alpineVersion,
-		Progress: stderr,
-	}
-	if err := cfg.Validate(); err != nil {
-		return usageError{err}
-	}
-	if err := cfg.Docker.Ping(ctx); err != nil {
-		return err
-	}
-	// Stand-in base images, where scripts/ensure-docker.sh made them.
-	if cfg.Docker.BaseFlags, err = cfg.Docker.StandInFlags(ctx, root, *goVersion, *alpineVersion); err != nil {
-		return err
-	}
+	return nil
+}
 
+// compare measures and writes the report. Everything that can be checked
+// is checked before the last run's results are removed.
+func compare(ctx context.Context, o options, stderr io.Writer) error {
+	cfg, err := configure(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
 	// From here on, results of an earlier run would be mistaken for this
 	// one's if this one fails: remove them first, write the new ones last.
-	files := map[string]string{"json": "compare.json", "md": "compare.md", "svg": "compare.svg"}
-	for _, f := range files {
-		if err := os.Remove(filepath.Join(*out, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	for _, f := range results {
+		if err := os.Remove(filepath.Join(cfg.Out, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
@@ -121,32 +121,94 @@ func compare(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(rep, "", "  ")
+	files, err := reportFiles(rep, cfg.Repo)
 	if err != nil {
 		return err
 	}
+	if err := writeAll(cfg.Out, files); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "compare: wrote %s, %s and %s (build logs in %s)\n",
+		filepath.Join(cfg.Out, results[0]), filepath.Join(cfg.Out, results[1]), filepath.Join(cfg.Out, results[2]), filepath.Join(cfg.Out, "logs"))
+	return nil
+}
+
+// configure turns the flags into the measurement's configuration and
+// checks it: bad input is a usage error, and an engine that does not
+// answer fails here, before anything is removed or measured. This is the
+// one place that checks: measure.Measure trusts its caller.
+func configure(ctx context.Context, o options, stderr io.Writer) (measure.Config, error) {
+	root, err := repo.Root(o.repo)
+	if err != nil {
+		return measure.Config{}, usageError{err}
+	}
+	out := o.out
+	if out == "" {
+		out = filepath.Join(root, "out")
+	}
+	all, err := repo.Load(root)
+	if err != nil {
+		return measure.Config{}, err
+	}
+	selected, err := repo.Select(all, o.rungs)
+	if err != nil {
+		return measure.Config{}, usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
+	}
+	selectedPeers, err := peers.Select(o.peers)
+	if err != nil {
+		return measure.Config{}, usageError{fmt.Errorf("%v (make compare PEERS=ko)", err)}
+	}
+	cfg := measure.Config{
+		Repo: root, Out: out, Rungs: selected, Peers: selectedPeers, Runs: o.runs,
+		Docker: docker.Docker{Bin: o.docker}, GoVersion: o.goVersion, AlpineVersion: o.alpineVersion,
+		Progress: stderr,
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageError{err}
+	}
+	if err := cfg.Docker.Ping(ctx); err != nil {
+		return cfg, err
+	}
+	// Stand-in base images, where scripts/ensure-docker.sh made them.
+	if cfg.Docker.BaseFlags, err = cfg.Docker.StandInFlags(ctx, root, o.goVersion, o.alpineVersion); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// results are the files compare writes to the output folder.
+var results = []string{"compare.json", "compare.md", "compare.svg"}
+
+// reportFiles renders the report as each of results: the JSON, checked
+// against the schema readers rely on, the table and the chart.
+func reportFiles(rep measure.Report, root string) (map[string][]byte, error) {
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, err
+	}
 	// What the schema promises readers, the report keeps.
 	if err := measure.ValidateSchema(filepath.Join(root, "ladder", "compare.schema.json"), js); err != nil {
-		return fmt.Errorf("the report does not match ladder/compare.schema.json: %w", err)
+		return nil, fmt.Errorf("the report does not match ladder/compare.schema.json: %w", err)
 	}
 	svg, err := render.Chart(rep)
 	if err != nil {
-		return fmt.Errorf("drawing the chart: %w", err)
+		return nil, fmt.Errorf("drawing the chart: %w", err)
 	}
-	contents := map[string][]byte{"json": append(js, '\n'), "md": []byte(render.Table(rep, "..")), "svg": svg}
-	// Write all three under temporary names, then rename: a failure leaves
-	// nothing that looks complete.
-	for k, f := range files {
-		if err := os.WriteFile(filepath.Join(*out, f+".tmp"), contents[k], 0o644); err != nil {
+	return map[string][]byte{"compare.json": append(js, '\n'), "compare.md": []byte(render.Table(rep, "..")), "compare.svg": svg}, nil
+}
+
+// writeAll writes every file under a temporary name, then renames them
+// all: a failure leaves nothing that looks complete.
+func writeAll(out string, files map[string][]byte) error {
+	for _, f := range results {
+		if err := os.WriteFile(filepath.Join(out, f+".tmp"), files[f], 0o644); err != nil {
 			return err
 		}
 	}
-	for _, f := range files {
-		if err := os.Rename(filepath.Join(*out, f+".tmp"), filepath.Join(*out, f)); err != nil {
+	for _, f := range results {
+		if err := os.Rename(filepath.Join(out, f+".tmp"), filepath.Join(out, f)); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "compare: wrote %s, %s and %s (build logs in %s)\n",
-		filepath.Join(*out, files["json"]), filepath.Join(*out, files["md"]), filepath.Join(*out, files["svg"]), filepath.Join(*out, "logs"))
 	return nil
 }

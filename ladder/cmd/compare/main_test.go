@@ -9,6 +9,7 @@ import (
 	"testing"
 )
 
+// Bad input fails before any build: one line that names the fix, exit 2.
 func TestBadInputIsOneLineAndExit2(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -41,6 +42,8 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 	}
 }
 
+// Without an engine, compare fails in one line before it removes or
+// writes anything.
 func TestNoEngineIsOneLineAndLeavesNoResults(t *testing.T) {
 	// The real docker CLI, pointed at a socket where no engine listens.
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-engine.sock"))
@@ -56,5 +59,16 @@ func TestNoEngineIsOneLineAndLeavesNoResults(t *testing.T) {
 	entries, _ := os.ReadDir(out)
 	if len(entries) != 0 {
 		t.Errorf("out folder: got %d entries, want none", len(entries))
+	}
+}
+
+// -h prints the flags and is no failure.
+func TestHelpIsExit0(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, &stderr); code != 0 {
+		t.Errorf("exit code: got %d, want 0", code)
+	}
+	if got := stderr.String(); !strings.Contains(got, "-runs") || !strings.Contains(got, "-peers") {
+		t.Errorf("stderr: got %q, want the flags", got)
 	}
 }

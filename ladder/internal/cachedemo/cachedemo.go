@@ -5,13 +5,10 @@ package cachedemo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
@@ -61,250 +58,207 @@ type StepCounts struct {
 	Cached int `json:"cached"`
 }
 
-// RegistryLabel marks the registry containers the demo starts, so that make
-// distclean finds one a killed demo left behind.
-const RegistryLabel = "io.github.go-docker.registry"
-
-// Registry is a registry container published on a loopback port.
-type Registry struct {
-	Addr  string // 127.0.0.1:port, as the engine pushes to it
-	Image string
-	d     docker.Docker
-	id    string
-}
-
-// startRegistry runs the registry image scripts/ensure-docker.sh names
-// (registry:3, or a stand-in built from the CNCF Distribution module where
-// none can be pulled) as a container on a free loopback port, and waits
-// until it answers.
-func startRegistry(ctx context.Context, d docker.Docker, root string) (*Registry, error) {
-	image, err := d.RegistryImage(ctx, root)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := d.Output(ctx, "image", "inspect", image); err != nil {
-		return nil, fmt.Errorf("no registry image %s: run make setup-registry", image)
-	}
-	id, err := d.Output(ctx, "run", "-d", "--label", RegistryLabel+"=true", "-p", "127.0.0.1::5000", image)
-	if err != nil {
-		return nil, err
-	}
-	r := &Registry{Image: image, d: d, id: strings.TrimSpace(id)}
-	port, err := d.Output(ctx, "port", r.id, "5000/tcp")
-	if err != nil {
-		r.Stop()
-		return nil, err
-	}
-	r.Addr = strings.TrimSpace(strings.SplitN(strings.TrimSpace(port), "\n", 2)[0])
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + r.Addr + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return r, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	logs, _ := d.CombinedOutput(ctx, "logs", r.id)
-	r.Stop()
-	return nil, fmt.Errorf("the registry container on %s did not answer within 20 s: %s", r.Addr, docker.LastLine(logs))
-}
-
-// Stop removes the registry container and its storage.
-func (r *Registry) Stop() {
-	r.d.Output(context.Background(), "rm", "-f", "-v", r.id)
-}
-
-// Bytes sums the blobs a manifest in the registry refers to, following an
-// index into its manifests.
-func (r *Registry) Bytes(ctx context.Context, repo, ref string) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.Addr+"/v2/"+repo+"/manifests/"+ref, nil)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Accept", strings.Join([]string{
-		"application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
-		"application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.docker.distribution.manifest.v2+json"}, ", "))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("registry: GET manifest %s:%s: %s", repo, ref, resp.Status)
-	}
-	type desc struct {
-		MediaType string `json:"mediaType"`
-		Digest    string `json:"digest"`
-		Size      int64  `json:"size"`
-	}
-	var m struct {
-		Config    *desc  `json:"config"`
-		Layers    []desc `json:"layers"`
-		Manifests []desc `json:"manifests"`
-	}
-	if err := json.Unmarshal(body, &m); err != nil {
-		return 0, fmt.Errorf("registry: manifest %s:%s: %w", repo, ref, err)
-	}
-	n := int64(len(body))
-	if m.Config != nil {
-		n += m.Config.Size
-	}
-	for _, l := range m.Layers {
-		n += l.Size
-	}
-	for _, e := range m.Manifests {
-		if strings.Contains(e.MediaType, "manifest") {
-			sub, err := r.Bytes(ctx, repo, e.Digest)
-			if err != nil {
-				return 0, err
-			}
-			n += sub
-		} else {
-			n += e.Size // a BuildKit cache index lists its blobs directly
-		}
-	}
-	return n, nil
-}
+// modes are the ways of exporting the layer cache the demo compares, in
+// the order the report lists them.
+var modes = []string{"inline", "registry-max"}
 
 // Run rebuilds the last rung of the catalogue (final) on an empty builder from a registry,
 // for each way of exporting the layer cache: inline, and registry mode=max.
 // It works in a throwaway copy with cache-mount ids of its own, and removes
 // the images, build cache and registry container it made.
 func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.Writer) (Report, error) {
-	demo := Report{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
+	rep := Report{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
 	if err := d.Ping(ctx); err != nil {
-		return demo, err
+		return rep, err
 	}
 	rungs, err := repo.Load(root)
 	if err != nil {
-		return demo, err
+		return rep, err
 	}
-	rung := repo.Last(rungs)
-	say := func(format string, a ...any) {
-		if progress != nil {
-			fmt.Fprintf(progress, "cache-demo: "+format+"\n", a...)
-		}
+	s := &demo{d: d, rung: repo.Last(rungs), logDir: logDir, progress: progress}
+	if s.reg, err = startRegistry(ctx, d, root); err != nil {
+		return rep, err
 	}
-	reg, err := startRegistry(ctx, d, root)
-	if err != nil {
-		return demo, err
-	}
-	defer reg.Stop()
-	demo.RegistryImage = reg.Image
-	say("registry %s on %s", reg.Image, reg.Addr)
+	defer s.reg.Stop()
+	rep.RegistryImage = s.reg.Image
+	s.say("registry %s on %s", s.reg.Image, s.reg.Addr)
 
 	tmp, err := os.MkdirTemp("", "go-docker-cache-demo-")
 	if err != nil {
-		return demo, err
+		return rep, err
 	}
 	defer os.RemoveAll(tmp)
-	dir := filepath.Join(tmp, "repo")
+	if err := s.prepareCopy(ctx, root, filepath.Join(tmp, "repo")); err != nil {
+		return rep, err
+	}
+	defer s.emptyBuilder()
+	for _, mode := range modes {
+		m, err := s.measureMode(ctx, mode)
+		if err != nil {
+			return rep, err
+		}
+		rep.Modes = append(rep.Modes, m)
+	}
+	return rep, nil
+}
+
+// demo is what the steps of one Run share: the rung, the registry, the
+// throwaway copy, and what to remove when emptying the builder.
+type demo struct {
+	d        docker.Docker
+	rung     repo.Rung
+	logDir   string
+	progress io.Writer
+	reg      *Registry
+
+	dir      string          // the throwaway copy of the repository
+	main     string          // the rung's main.go in that copy
+	original []byte          // main.go before any edit
+	runID    string          // makes this run's tags and cache ids its own
+	local    string          // the local tag of every build
+	before   map[string]bool // build-cache records older than the demo
+	pushed   []string        // images tagged for the registry
+}
+
+// say reports progress, one line per step, when Run was given a writer.
+func (s *demo) say(format string, a ...any) {
+	if s.progress != nil {
+		fmt.Fprintf(s.progress, "cache-demo: "+format+"\n", a...)
+	}
+}
+
+// prepareCopy copies the repository to dir with cache-mount ids of this
+// run's own, and notes the build cache that was there before, so that
+// emptying the builder touches nothing the demo did not make.
+func (s *demo) prepareCopy(ctx context.Context, root, dir string) error {
 	if err := repo.Copy(root, dir); err != nil {
-		return demo, err
+		return err
 	}
-	runID := repo.NewRunID()
-	if err := repo.ScopeDockerfile(filepath.Join(dir, rung.Dockerfile), "go-docker-demo"+runID+"-"); err != nil {
-		return demo, err
+	s.dir, s.runID = dir, repo.NewRunID()
+	if err := repo.ScopeDockerfile(filepath.Join(dir, s.rung.Dockerfile), "go-docker-demo"+s.runID+"-"); err != nil {
+		return err
 	}
-	before, err := d.CacheRecordIDs(ctx)
+	var err error
+	if s.before, err = s.d.CacheRecordIDs(ctx); err != nil {
+		return err
+	}
+	s.local = s.rung.Image("go-docker-") + ":cache-demo-" + s.runID
+	s.main = filepath.Join(dir, s.rung.Program, "main.go")
+	s.original, err = os.ReadFile(s.main)
+	return err
+}
+
+// measureMode is one row of the report: a cold build exporting the cache,
+// then, each on an emptied builder, a rebuild from the registry with
+// nothing changed and one after an edit.
+func (s *demo) measureMode(ctx context.Context, mode string) (Mode, error) {
+	m := Mode{Name: mode}
+	if err := s.coldBuild(ctx, &m); err != nil {
+		return m, err
+	}
+	s.emptyBuilder()
+	if err := s.rebuildUnchanged(ctx, &m); err != nil {
+		return m, err
+	}
+	s.emptyBuilder()
+	if err := s.rebuildAfterEdit(ctx, &m); err != nil {
+		return m, err
+	}
+	s.emptyBuilder()
+	return m, nil
+}
+
+// coldBuild builds the unedited rung with no cache at all, exporting its
+// cache the mode's way, and weighs what the registry then holds.
+func (s *demo) coldBuild(ctx context.Context, m *Mode) error {
+	if err := os.WriteFile(s.main, s.original, 0o644); err != nil {
+		return err
+	}
+	var cold docker.BuildOptions
+	var cacheRepo, cacheTag string
+	switch m.Name {
+	case "inline":
+		cacheRepo, cacheTag = s.rung.Image("go-docker-"), "inline-"+s.runID
+		m.CacheRef = s.reg.Addr + "/" + cacheRepo + ":" + cacheTag
+		cold = docker.BuildOptions{Tag: m.CacheRef, NoCache: true, CacheTo: "type=inline"}
+		s.pushed = append(s.pushed, m.CacheRef)
+	case "registry-max":
+		cacheRepo, cacheTag = "go-docker-cache", "max-"+s.runID
+		m.CacheRef = s.reg.Addr + "/" + cacheRepo + ":" + cacheTag
+		cold = docker.BuildOptions{Tag: s.local, NoCache: true, CacheTo: "type=registry,ref=" + m.CacheRef + ",mode=max"}
+	}
+	res, err := s.build(ctx, m.Name, "cold", cold)
 	if err != nil {
-		return demo, err
+		return err
 	}
-	local := rung.Image("go-docker-") + ":cache-demo-" + runID
-	var pushed []string
-	// emptyBuilder removes every image and build-cache record the demo
-	// made: the next build starts as on a new CI runner.
-	emptyBuilder := func() {
-		c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		d.Output(c, append([]string{"image", "rm", "-f", local}, pushed...)...)
-		d.PruneCacheSince(c, before)
-	}
-	defer emptyBuilder()
-
-	build := func(mode, name string, opts docker.BuildOptions) (docker.BuildResult, error) {
-		opts.Dir, opts.Dockerfile = dir, rung.Dockerfile
-		opts.LogFile = filepath.Join(logDir, "cache-demo-"+mode+"-"+name+".log")
-		say("%s: %s build...", mode, name)
-		res, err := d.Build(ctx, opts)
-		if err != nil {
-			return res, fmt.Errorf("cache demo, %s %s build: %w", mode, name, err)
+	m.ColdS = res.Duration.Seconds()
+	// An inline cache travels in the image: it reaches the registry only
+	// when the image is pushed.
+	if m.Name == "inline" {
+		if _, err := s.d.Output(ctx, "push", m.CacheRef); err != nil {
+			return err
 		}
-		say("%s: %s build: %.1f s", mode, name, res.Duration.Seconds())
-		return res, nil
 	}
-	main := filepath.Join(dir, rung.Program, "main.go")
-	original, err := os.ReadFile(main)
+	if m.CacheBytes, err = s.reg.Bytes(ctx, cacheRepo, cacheTag); err != nil {
+		return err
+	}
+	s.say("%s: %s in the registry as %s; emptying the builder", m.Name, docker.HumanSize(m.CacheBytes), m.CacheRef)
+	return nil
+}
+
+// rebuildUnchanged rebuilds on an empty builder from the registry with
+// nothing changed, and reads from the log whether the cache was imported
+// and how many steps it spared.
+func (s *demo) rebuildUnchanged(ctx context.Context, m *Mode) error {
+	noop, err := s.build(ctx, m.Name, "empty-builder-noop", docker.BuildOptions{Tag: s.local, CacheFrom: "type=registry,ref=" + m.CacheRef})
 	if err != nil {
-		return demo, err
+		return err
 	}
+	m.EmptyBuilderNoopS = noop.Duration.Seconds()
+	m.NoopSteps.Ran, m.NoopSteps.Cached = noop.Ran()
+	_, m.ImportedFromRegistry = noop.Find("importing cache manifest from " + m.CacheRef)
+	return nil
+}
 
-	for _, mode := range []string{"inline", "registry-max"} {
-		if err := os.WriteFile(main, original, 0o644); err != nil {
-			return demo, err
-		}
-		m := Mode{Name: mode}
-		var cold docker.BuildOptions
-		var cacheRepo, cacheTag string
-		switch mode {
-		case "inline":
-			cacheRepo, cacheTag = rung.Image("go-docker-"), "inline-"+runID
-			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
-			cold = docker.BuildOptions{Tag: m.CacheRef, NoCache: true, CacheTo: "type=inline"}
-			pushed = append(pushed, m.CacheRef)
-		case "registry-max":
-			cacheRepo, cacheTag = "go-docker-cache", "max-"+runID
-			m.CacheRef = reg.Addr + "/" + cacheRepo + ":" + cacheTag
-			cold = docker.BuildOptions{Tag: local, NoCache: true, CacheTo: "type=registry,ref=" + m.CacheRef + ",mode=max"}
-		}
-		res, err := build(mode, "cold", cold)
-		if err != nil {
-			return demo, err
-		}
-		m.ColdS = res.Duration.Seconds()
-		if mode == "inline" {
-			if _, err := d.Output(ctx, "push", m.CacheRef); err != nil {
-				return demo, err
-			}
-		}
-		if m.CacheBytes, err = reg.Bytes(ctx, cacheRepo, cacheTag); err != nil {
-			return demo, err
-		}
-		say("%s: %s in the registry as %s; emptying the builder", mode, docker.HumanSize(m.CacheBytes), m.CacheRef)
-		emptyBuilder()
-
-		cacheFrom := "type=registry,ref=" + m.CacheRef
-		noop, err := build(mode, "empty-builder-noop", docker.BuildOptions{Tag: local, CacheFrom: cacheFrom})
-		if err != nil {
-			return demo, err
-		}
-		m.EmptyBuilderNoopS = noop.Duration.Seconds()
-		m.NoopSteps.Ran, m.NoopSteps.Cached = noop.Ran()
-		_, m.ImportedFromRegistry = noop.Find("importing cache manifest from " + m.CacheRef)
-		emptyBuilder()
-
-		// A new runner after a one-line edit: only the registry to help.
-		if err := repo.EditGreeting(main, "cache demo "+mode+" "+runID); err != nil {
-			return demo, err
-		}
-		edit, err := build(mode, "empty-builder-edit", docker.BuildOptions{Tag: local, CacheFrom: cacheFrom})
-		if err != nil {
-			return demo, err
-		}
-		m.EmptyBuilderEditS = edit.Duration.Seconds()
-		m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
-		if b, ok := edit.Find("go build"); ok {
-			m.PackagesCompiledAfterEdit = len(b.Output)
-		}
-		emptyBuilder()
-		demo.Modes = append(demo.Modes, m)
+// rebuildAfterEdit is a new runner after a one-line edit, with only the
+// registry to help: which steps ran, and how many packages go build
+// compiled again.
+func (s *demo) rebuildAfterEdit(ctx context.Context, m *Mode) error {
+	if err := repo.EditGreeting(s.main, "cache demo "+m.Name+" "+s.runID); err != nil {
+		return err
 	}
-	return demo, nil
+	edit, err := s.build(ctx, m.Name, "empty-builder-edit", docker.BuildOptions{Tag: s.local, CacheFrom: "type=registry,ref=" + m.CacheRef})
+	if err != nil {
+		return err
+	}
+	m.EmptyBuilderEditS = edit.Duration.Seconds()
+	m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
+	if b, ok := edit.Find("go build"); ok {
+		m.PackagesCompiledAfterEdit = len(b.Output)
+	}
+	return nil
+}
+
+// build runs one build of the rung in the copy, with its own log file, and
+// names the mode and the build in its progress lines and errors.
+func (s *demo) build(ctx context.Context, mode, name string, opts docker.BuildOptions) (docker.BuildResult, error) {
+	opts.Dir, opts.Dockerfile = s.dir, s.rung.Dockerfile
+	opts.LogFile = filepath.Join(s.logDir, "cache-demo-"+mode+"-"+name+".log")
+	s.say("%s: %s build...", mode, name)
+	res, err := s.d.Build(ctx, opts)
+	if err != nil {
+		return res, fmt.Errorf("cache demo, %s %s build: %w", mode, name, err)
+	}
+	s.say("%s: %s build: %.1f s", mode, name, res.Duration.Seconds())
+	return res, nil
+}
+
+// emptyBuilder removes every image and build-cache record the demo made:
+// the next build starts as on a new CI runner. It runs even when the
+// demo's context was cancelled, so an interrupted demo leaves nothing.
+func (s *demo) emptyBuilder() {
+	c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s.d.Output(c, append([]string{"image", "rm", "-f", s.local}, s.pushed...)...)
+	s.d.PruneCacheSince(c, s.before)
 }

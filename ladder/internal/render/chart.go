@@ -66,6 +66,8 @@ func Chart(r measure.Report) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// barPlot is one half of the chart: a bar per rung, each labelled with
+// its value, so the figure reads without the axis.
 func barPlot(title, unit string, names []string, values plotter.Values, c color.Color, labelFormat string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title

@@ -41,11 +41,7 @@ func PeersTable(r measure.Report) (string, bool) {
 			ratio(float64(p.SizeBytes), float64(f.SizeBytes)), cell(p.BuildS.Cold, f.BuildS.Cold),
 			cell(p.BuildS.Noop, f.BuildS.Noop), cell(p.BuildS.Edit, f.BuildS.Edit))
 	}
-	runs := fmt.Sprintf("Medians of %d runs", r.Runs)
-	if r.Runs == 1 {
-		runs = "One run"
-	}
-	fmt.Fprintf(&b, "\n%s of `make compare` on %s, the run of the summary at the top; in brackets, each figure divided by %s's.", runs, r.GeneratedAt.UTC().Format("2006-01-02"), f.Name)
+	fmt.Fprintf(&b, "\n%s, the run of the summary at the top; in brackets, each figure divided by %s's.", whichRun(r), f.Name)
 	if r.Environment.StandInBases {
 		b.WriteString(" Stand-in base images: docker-init's real `alpine` runtime, with tzdata, is larger.")
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
-
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
@@ -64,19 +63,13 @@ func Docs(root string) ([]string, error) {
 // the repository, so they never touch uncommitted work; only the
 // generated blocks of the pages change.
 func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
-	js, err := os.ReadFile(filepath.Join(out, "compare.json"))
-	if errors.Is(err, os.ErrNotExist) {
-		return errors.New("no out/compare.json: run make compare first")
-	} else if err != nil {
+	u := docsUpdate{root: root, out: out}
+	if err := readResult(out, "compare.json", "make compare", &u.rep); err != nil {
 		return err
-	}
-	var rep measure.Report
-	if err := json.Unmarshal(js, &rep); err != nil {
-		return fmt.Errorf("out/compare.json: %w", err)
 	}
 	// The table and the chart are drawn from the JSON again, as make compare
 	// drew out/compare.md and out/compare.svg, so they always match it.
-	svg, err := Chart(rep)
+	svg, err := Chart(u.rep)
 	if err != nil {
 		return err
 	}
@@ -84,66 +77,102 @@ func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 	if err != nil {
 		return err
 	}
-	var copyDir string
 	if transcripts {
 		tmp, err := os.MkdirTemp("", "go-docker-readme-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		copyDir = filepath.Join(tmp, "go-docker")
-		if err := repo.Copy(root, copyDir); err != nil {
+		u.copyDir = filepath.Join(tmp, "go-docker")
+		if err := repo.Copy(root, u.copyDir); err != nil {
 			return err
 		}
 	}
 	updated := map[string]string{}
-	results := false
 	for _, page := range pages {
-		b, err := os.ReadFile(filepath.Join(root, page))
-		if err != nil {
+		if updated[page], err = u.page(ctx, page); err != nil {
 			return err
 		}
-		s := string(b)
-		if strings.Contains(s, ResultsBegin) {
-			results = true
-			// The root and the chart, as seen from the page.
-			up, err := filepath.Rel(filepath.Dir(page), ".")
-			if err != nil {
-				return err
-			}
-			chart, err := filepath.Rel(filepath.Dir(page), ChartPath)
-			if err != nil {
-				return err
-			}
-			if s, err = ReplaceResults(s, Table(rep, filepath.ToSlash(up))+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n"); err != nil {
-				return err
-			}
-		}
-		if s, err = ReplaceNumbers(s, rep); err != nil {
-			return fmt.Errorf("%s: %w", page, err)
-		}
-		if cacheDemoBlock.MatchString(s) {
-			cd, err := os.ReadFile(filepath.Join(out, "cache-demo.json"))
-			if err != nil {
-				return fmt.Errorf("no out/cache-demo.json: run make cache-demo first (%w)", err)
-			}
-			var demo cachedemo.Report
-			if err := json.Unmarshal(cd, &demo); err != nil {
-				return fmt.Errorf("out/cache-demo.json: %w", err)
-			}
-			s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
-		}
-		if transcripts {
-			if s, err = ReplaceTranscripts(ctx, s, copyDir); err != nil {
-				return fmt.Errorf("%s: %w", page, err)
-			}
-		}
-		updated[page] = s
 	}
-	if !results {
+	if !u.results {
 		return fmt.Errorf("no page has a results block: want the lines %q and %q in README.md or docs/*.md", ResultsBegin, ResultsEnd)
 	}
-	// Write only after every page was generated: a failure changes nothing.
+	return writeDocs(root, svg, pages, updated)
+}
+
+// docsUpdate is what generating each page needs: the report, where the
+// results are, and the copy the transcripts run in ("" for none).
+type docsUpdate struct {
+	root, out string
+	rep       measure.Report
+	copyDir   string
+	results   bool // some page had a results block
+}
+
+// page returns one page with its generated blocks rewritten; it writes
+// nothing.
+func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(u.root, page))
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	if strings.Contains(s, ResultsBegin) {
+		u.results = true
+		if s, err = u.resultsBlock(s, page); err != nil {
+			return "", err
+		}
+	}
+	if s, err = ReplaceNumbers(s, u.rep); err != nil {
+		return "", fmt.Errorf("%s: %w", page, err)
+	}
+	if cacheDemoBlock.MatchString(s) {
+		var demo cachedemo.Report
+		if err := readResult(u.out, "cache-demo.json", "make cache-demo", &demo); err != nil {
+			return "", err
+		}
+		s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
+	}
+	if u.copyDir != "" {
+		if s, err = ReplaceTranscripts(ctx, s, u.copyDir); err != nil {
+			return "", fmt.Errorf("%s: %w", page, err)
+		}
+	}
+	return s, nil
+}
+
+// resultsBlock fills a page's results block with the table and the chart,
+// their links written as seen from the page.
+func (u *docsUpdate) resultsBlock(s, page string) (string, error) {
+	up, err := filepath.Rel(filepath.Dir(page), ".")
+	if err != nil {
+		return "", err
+	}
+	chart, err := filepath.Rel(filepath.Dir(page), ChartPath)
+	if err != nil {
+		return "", err
+	}
+	return ReplaceResults(s, Table(u.rep, filepath.ToSlash(up))+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n")
+}
+
+// readResult decodes out/<name> into v; a missing file names the make
+// target that writes it.
+func readResult(out, name, target string, v any) error {
+	js, err := os.ReadFile(filepath.Join(out, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no out/%s: run %s first", name, target)
+	} else if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(js, v); err != nil {
+		return fmt.Errorf("out/%s: %w", name, err)
+	}
+	return nil
+}
+
+// writeDocs writes the chart and every page, once all were generated: a
+// failure before it changes nothing.
+func writeDocs(root string, svg []byte, pages []string, updated map[string]string) error {
 	if err := os.MkdirAll(filepath.Join(root, filepath.Dir(ChartPath)), 0o755); err != nil {
 		return err
 	}
@@ -196,87 +225,6 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 	return out, nil
 }
 
-// MachineSentence says where the README's figures were measured.
-func MachineSentence(r measure.Report) string {
-	env := r.Environment
-	bases := "the real base images"
-	if env.StandInBases {
-		bases = "stand-in base images (no registry was reachable; see docs/without-a-registry.md)"
-	}
-	return fmt.Sprintf("The figures and transcripts of this README and docs/ were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
-		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
-}
-
-// Summary is the short table README.md opens with: what each rung buys in
-// image size and in the rebuild after a one-line edit.
-func Summary(r measure.Report) (string, bool) {
-	if len(r.Rungs) == 0 {
-		return "", false
-	}
-	var b strings.Builder
-	b.WriteString("\n\n| Rung | Image size | Rebuild after a one-line edit | Cold build |\n|---|---:|---:|---:|\n")
-	for _, g := range r.Rungs {
-		// No links: each Dockerfile is first linked from its own section.
-		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", g.Number, g.Name, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
-	}
-	last := r.Rungs[len(r.Rungs)-1]
-	runs := fmt.Sprintf("Medians of %d runs", r.Runs)
-	if r.Runs == 1 {
-		runs = "One run"
-	}
-	fmt.Fprintf(&b, "\n%s of `make compare` on %s (%d CPUs, %s, Docker engine %s", runs, r.GeneratedAt.UTC().Format("2006-01-02"), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
-	if r.Environment.StandInBases {
-		b.WriteString(", stand-in base images")
-	}
-	b.WriteString(")")
-	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
-		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
-	}
-	b.WriteString(". Details: [docs/results.md](docs/results.md).\n")
-	return b.String(), true
-}
-
-// ContextSentence states the build context of each rung with and without
-// .dockerignore.
-func ContextSentence(r measure.Report) (string, bool) {
-	if len(r.Rungs) == 0 {
-		return "", false
-	}
-	var parts []string
-	for _, g := range r.Rungs {
-		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore)))
-	}
-	return "Measured by `make compare`, build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
-}
-
-// RungSentence states one rung's measured figures, compared with the rung
-// before it in the report.
-func RungSentence(r measure.Report, name string) (string, bool) {
-	for i, g := range r.Rungs {
-		if g.Name != name {
-			continue
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "Measured by `make compare`: image %s", docker.HumanSize(g.SizeBytes))
-		if i > 0 {
-			p := r.Rungs[i-1]
-			fmt.Fprintf(&b, " (%s had %s)", p.Name, docker.HumanSize(p.SizeBytes))
-		}
-		fmt.Fprintf(&b, "; cold build %s, rebuild after a one-line edit %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
-		if i > 0 {
-			p := r.Rungs[i-1]
-			fmt.Fprintf(&b, " (%s: %s)", p.Name, secs(p.BuildS.Edit))
-		}
-		fmt.Fprintf(&b, ", after a dependency change %s", secs(g.BuildS.Dep))
-		if n, ok := r.Native[g.Program]; ok {
-			fmt.Fprintf(&b, "; native `go build` after the same edit: %s", secs(n.Edit))
-		}
-		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore))
-		return b.String(), true
-	}
-	return "", false
-}
-
 // ReplaceTranscripts runs the commands of every transcript block (separated
 // by ";;") with bash in dir and writes what they printed, after a $ prompt.
 func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error) {
@@ -307,21 +255,4 @@ func ReplaceTranscripts(ctx context.Context, readme, dir string) (string, error)
 		return b.String()
 	})
 	return out, firstErr
-}
-
-// Markdown states the cache demo's figures as a table, one row per mode.
-func CacheDemoTable(d cachedemo.Report) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `make cache-demo` on %s (registry: `%s` as a container", d.GeneratedAt.Format("2006-01-02"), d.RegistryImage)
-	if d.StandInBases {
-		b.WriteString(", stand-in base images")
-	}
-	b.WriteString("), wall time of `docker build` for the final rung; \"empty builder\" is a builder with none of the demo's cache, as on a new CI runner:\n\n")
-	b.WriteString("| Cache export | Cold build | In the registry | Empty builder, nothing changed | Empty builder, one-line edit | Steps CACHED / run after the edit | Packages compiled after the edit |\n|---|---:|---:|---:|---:|---:|---:|\n")
-	for _, m := range d.Modes {
-		fmt.Fprintf(&b, "| %s | %.1f s | %s | %.1f s (%d of %d steps CACHED) | %.1f s | %d / %d | %d |\n", m.Name, m.ColdS, docker.HumanSize(m.CacheBytes),
-			m.EmptyBuilderNoopS, m.NoopSteps.Cached, m.NoopSteps.Cached+m.NoopSteps.Ran, m.EmptyBuilderEditS,
-			m.StepsCachedAfterEdit, m.StepsRunAfterEdit, m.PackagesCompiledAfterEdit)
-	}
-	return b.String()
 }

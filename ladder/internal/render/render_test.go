@@ -11,6 +11,8 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 )
 
+// sampleReport is a small report, two rungs and two peers, with or
+// without stand-in bases, whose figures the tests look for in the output.
 func sampleReport(standIn bool) measure.Report {
 	s := func(v float64) measure.Stats { return measure.NewStats([]float64{v}) }
 	return measure.Report{
@@ -33,6 +35,8 @@ func sampleReport(standIn bool) measure.Report {
 	}
 }
 
+// The peers table compares each peer with the last rung, in figures and
+// ratios, and says when to pick each.
 func TestPeersTable(t *testing.T) {
 	got, ok := PeersTable(sampleReport(true))
 	if !ok {
@@ -65,6 +69,8 @@ func TestPeersTable(t *testing.T) {
 	}
 }
 
+// The full table has a row per rung with its links, ratios and the native
+// floor, and says when stand-in bases were used.
 func TestTable(t *testing.T) {
 	md := Table(sampleReport(true), "..")
 	for _, want := range []string{
@@ -83,6 +89,7 @@ func TestTable(t *testing.T) {
 	}
 }
 
+// The chart is an SVG with both plots and the native floor.
 func TestChartIsSVG(t *testing.T) {
 	svg, err := Chart(sampleReport(true))
 	if err != nil {
@@ -94,6 +101,8 @@ func TestChartIsSVG(t *testing.T) {
 	}
 }
 
+// Only what is between the results markers changes; a page without them
+// is an error.
 func TestReplaceResults(t *testing.T) {
 	readme := "# T\n\n" + ResultsBegin + "\nold\n" + ResultsEnd + "\nafter\n"
 	got, err := ReplaceResults(readme, "new\n")
@@ -109,6 +118,8 @@ func TestReplaceResults(t *testing.T) {
 	}
 }
 
+// The schema accepts a complete report and rejects an unknown rung or
+// peer: what it promises readers, a report keeps.
 func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	rep := sampleReport(true)
 	for i := range rep.Rungs {
@@ -139,6 +150,8 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 	}
 }
 
+// Numbers blocks get the named rung's figures; an unknown name is an
+// error that names it.
 func TestReplaceNumbers(t *testing.T) {
 	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:machine --><!-- /numbers --> <!-- numbers:context --><!-- /numbers -->"
 	got, err := ReplaceNumbers(readme, sampleReport(true))
@@ -158,6 +171,8 @@ func TestReplaceNumbers(t *testing.T) {
 	}
 }
 
+// A transcript shows each command after a $ prompt, then its output; a
+// failing command stops the update unless it is marked # fails.
 func TestReplaceTranscripts(t *testing.T) {
 	readme := "x\n<!-- transcript: echo one ;; echo two; false # fails -->\n```console\nstale\n```\ny\n"
 	got, err := ReplaceTranscripts(context.Background(), readme, t.TempDir())
@@ -173,6 +188,8 @@ func TestReplaceTranscripts(t *testing.T) {
 	}
 }
 
+// The summary lists every rung's size and rebuild times; an empty report
+// gives none.
 func TestSummary(t *testing.T) {
 	got, ok := Summary(sampleReport(true))
 	if !ok {

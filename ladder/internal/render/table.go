@@ -75,6 +75,18 @@ func ratio(a, b float64) string {
 	return fmt.Sprintf("%.1f×", a/b)
 }
 
+// whichRun opens a caption: how many runs of make compare the figures
+// are, and on which day.
+func whichRun(r measure.Report) string {
+	runs := fmt.Sprintf("Medians of %d runs", r.Runs)
+	if r.Runs == 1 {
+		runs = "One run"
+	}
+	return runs + " of `make compare` on " + r.GeneratedAt.UTC().Format("2006-01-02")
+}
+
+// secs formats a median in seconds: whole seconds from 10 s up, tenths
+// below, so a table's column reads at a glance.
 func secs(s measure.Stats) string {
 	switch {
 	case s.Median >= 10:

@@ -1,0 +1,114 @@
+//go:build e2e
+
+package e2e
+
+// make distclean removes everything this project made in the engine, and
+// the next make sets up again what it needs.
+//
+// It empties the engine the other tests build in (project images,
+// stand-ins, warm cache mounts), so it runs last, and only when asked:
+//
+//   - Last: TestMain calls distcleanLast after m.Run, and it runs the check
+//     only when every test passed. Nothing depends on the order go test
+//     runs the tests in, or on this file's name.
+//   - Only when asked: GO_DOCKER_TEST_DISTCLEAN=1 (CI sets it), and the
+//     test below selected (-run), so neither a reader's `make test` nor a
+//     run of a few tests wipes their images and cache mounts.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+)
+
+// distcleanEnv turns the distclean check on when set to 1.
+const distcleanEnv = "GO_DOCKER_TEST_DISTCLEAN"
+
+// distcleanWanted is set by TestDistcleanRemovesEverythingAndMakeSetsUpAgain
+// and read by TestMain once every test has returned.
+var distcleanWanted bool
+
+// TestDistcleanRemovesEverythingAndMakeSetsUpAgain shows in go test -v
+// whether the distclean check will run; the check itself runs after every
+// other test (distcleanLast).
+func TestDistcleanRemovesEverythingAndMakeSetsUpAgain(t *testing.T) {
+	if os.Getenv(distcleanEnv) != "1" {
+		t.Skip("set " + distcleanEnv + "=1 to run it: make distclean removes this project's images, stand-ins and cache mounts")
+	}
+	engine(t)
+	distcleanWanted = true
+	t.Skip("runs after every other test has passed, from TestMain: make distclean empties the engine they build in")
+}
+
+// distcleanLast runs the distclean check when it was asked for and code,
+// the result of every other test, is a pass. It returns TestMain's exit
+// code: non-zero when the check fails.
+func distcleanLast(code int, root string) int {
+	if !distcleanWanted {
+		return code
+	}
+	if code != 0 {
+		fmt.Fprintln(os.Stderr, "e2e: distclean check: not run, other tests failed")
+		return code
+	}
+	began := time.Now()
+	fmt.Println("e2e: distclean check: make distclean, then make final")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	failures := distcleanCheck(ctx, root)
+	if len(failures) > 0 {
+		fmt.Fprintln(os.Stderr, "e2e: distclean check: FAIL")
+		for _, f := range failures {
+			fmt.Fprintln(os.Stderr, "\t"+strings.ReplaceAll(f, "\n", "\n\t"))
+		}
+		return 1
+	}
+	fmt.Printf("e2e: distclean check: ok (%.1fs)\n", time.Since(began).Seconds())
+	return 0
+}
+
+// distcleanCheck is the test's body. It runs after m.Run, with no
+// *testing.T, so it returns its failures; a failure that makes the rest
+// meaningless returns at once, as t.Fatal would.
+func distcleanCheck(ctx context.Context, root string) (failures []string) {
+	errorf := func(format string, args ...any) { failures = append(failures, fmt.Sprintf(format, args...)) }
+	if _, err := makeIn(ctx, root, "distclean"); err != nil {
+		return []string{err.Error()}
+	}
+
+	for _, filter := range []string{"reference=go-docker-*", "reference=go-docker-stand-in/*",
+		"label=" + dockercli.ProjectLabel, "label=" + dockercli.StandInLabel} {
+		if out, _ := docker.Output(ctx, "images", "-aq", "--filter", filter); strings.TrimSpace(out) != "" {
+			errorf("after make distclean, images with %s: %s", filter, out)
+		}
+	}
+	for _, label := range []string{dockercli.ProjectLabel, dockercli.StandInLabel, cachedemo.RegistryLabel} {
+		if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+label); strings.TrimSpace(out) != "" {
+			errorf("after make distclean, containers with %s: %s", label, out)
+		}
+	}
+	out, err := docker.Output(ctx, "system", "df", "-v", "--format", "{{range .BuildCache}}{{println .CacheType .Description}}{{end}}")
+	if err != nil {
+		return append(failures, err.Error())
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "exec.cachemount") && strings.Contains(l, `id "/go-docker-`) {
+			errorf("after make distclean, a cache mount of this project: %s", l)
+		}
+	}
+
+	// And the next make sets up again what it needs, and builds.
+	if _, err := makeIn(ctx, root, "final"); err != nil {
+		return append(failures, err.Error())
+	}
+	if _, err := docker.Inspect(ctx, "go-docker-final"); err != nil {
+		errorf("make final after make distclean: %v", err)
+	}
+	return failures
+}

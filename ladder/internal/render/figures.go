@@ -1,0 +1,107 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/measure"
+)
+
+// The sentences and small tables the generated blocks of README.md and
+// docs/*.md hold, each from a report's figures.
+
+// MachineSentence says where the README's figures were measured.
+func MachineSentence(r measure.Report) string {
+	env := r.Environment
+	bases := "the real base images"
+	if env.StandInBases {
+		bases = "stand-in base images (no registry was reachable; see docs/without-a-registry.md)"
+	}
+	return fmt.Sprintf("The figures and transcripts of this README and docs/ were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
+		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
+}
+
+// Summary is the short table README.md opens with: what each rung buys in
+// image size and in the rebuild after a one-line edit.
+func Summary(r measure.Report) (string, bool) {
+	if len(r.Rungs) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("\n\n| Rung | Image size | Rebuild after a one-line edit | Cold build |\n|---|---:|---:|---:|\n")
+	for _, g := range r.Rungs {
+		// No links: each Dockerfile is first linked from its own section.
+		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", g.Number, g.Name, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
+	}
+	last := r.Rungs[len(r.Rungs)-1]
+	fmt.Fprintf(&b, "\n%s (%d CPUs, %s, Docker engine %s", whichRun(r), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
+	if r.Environment.StandInBases {
+		b.WriteString(", stand-in base images")
+	}
+	b.WriteString(")")
+	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
+		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
+	}
+	b.WriteString(". Details: [docs/results.md](docs/results.md).\n")
+	return b.String(), true
+}
+
+// ContextSentence states the build context of each rung with and without
+// .dockerignore.
+func ContextSentence(r measure.Report) (string, bool) {
+	if len(r.Rungs) == 0 {
+		return "", false
+	}
+	var parts []string
+	for _, g := range r.Rungs {
+		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore)))
+	}
+	return "Measured by `make compare`, build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
+}
+
+// RungSentence states one rung's measured figures, compared with the rung
+// before it in the report.
+func RungSentence(r measure.Report, name string) (string, bool) {
+	for i, g := range r.Rungs {
+		if g.Name != name {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Measured by `make compare`: image %s", docker.HumanSize(g.SizeBytes))
+		if i > 0 {
+			p := r.Rungs[i-1]
+			fmt.Fprintf(&b, " (%s had %s)", p.Name, docker.HumanSize(p.SizeBytes))
+		}
+		fmt.Fprintf(&b, "; cold build %s, rebuild after a one-line edit %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
+		if i > 0 {
+			p := r.Rungs[i-1]
+			fmt.Fprintf(&b, " (%s: %s)", p.Name, secs(p.BuildS.Edit))
+		}
+		fmt.Fprintf(&b, ", after a dependency change %s", secs(g.BuildS.Dep))
+		if n, ok := r.Native[g.Program]; ok {
+			fmt.Fprintf(&b, "; native `go build` after the same edit: %s", secs(n.Edit))
+		}
+		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore))
+		return b.String(), true
+	}
+	return "", false
+}
+
+// CacheDemoTable states the cache demo's figures as a table, one row per mode.
+func CacheDemoTable(d cachedemo.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured by `make cache-demo` on %s (registry: `%s` as a container", d.GeneratedAt.Format("2006-01-02"), d.RegistryImage)
+	if d.StandInBases {
+		b.WriteString(", stand-in base images")
+	}
+	b.WriteString("), wall time of `docker build` for the final rung; \"empty builder\" is a builder with none of the demo's cache, as on a new CI runner:\n\n")
+	b.WriteString("| Cache export | Cold build | In the registry | Empty builder, nothing changed | Empty builder, one-line edit | Steps CACHED / run after the edit | Packages compiled after the edit |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range d.Modes {
+		fmt.Fprintf(&b, "| %s | %.1f s | %s | %.1f s (%d of %d steps CACHED) | %.1f s | %d / %d | %d |\n", m.Name, m.ColdS, docker.HumanSize(m.CacheBytes),
+			m.EmptyBuilderNoopS, m.NoopSteps.Cached, m.NoopSteps.Cached+m.NoopSteps.Ran, m.EmptyBuilderEditS,
+			m.StepsCachedAfterEdit, m.StepsRunAfterEdit, m.PackagesCompiledAfterEdit)
+	}
+	return b.String()
+}
