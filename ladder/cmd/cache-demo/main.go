@@ -14,25 +14,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/cli"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// main cancels the work on Ctrl-C or SIGTERM, so that what it started is
-// cleaned up, and exits with the code run returns.
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stderr))
-}
-
-// usageError marks bad input: exit code 2.
-type usageError struct{ error }
+// main runs the command the way every command of ladder/cmd runs.
+func main() { cli.Main(run) }
 
 // run is the command as a test calls it: parse the flags, then run the
 // demo and write its report, and turn the outcome into an exit code.
@@ -41,22 +32,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if err == nil {
 		err = cacheDemo(ctx, o, stderr)
 	}
-	return exitCode(err, stderr)
-}
-
-// exitCode tells a failure in one line and maps it to the exit code the
-// Makefile and CI read: 0 for success and -h, 2 for bad input, 1 for
-// anything else.
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintln(stderr, "cache-demo:", err)
-	var u usageError
-	if errors.As(err, &u) {
-		return 2
-	}
-	return 1
+	return cli.ExitCode("cache-demo", err, stderr)
 }
 
 // options are the command's flags.
@@ -72,25 +48,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
 	fs.StringVar(&o.out, "out", "", "output folder (default: out/ in the repository)")
 	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
-	return o, parse(fs, args, stderr, "make cache-demo")
-}
-
-// parse parses args, flags only: -h prints the flags and is no failure;
-// anything else wrong is a usage error that names the fix.
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer, fromMake string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-			return err
-		}
-		return usageError{fmt.Errorf("%v (see %s -h; from make: %s)", err, fs.Name(), fromMake)}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q: flags only (see %s -h)", fs.Arg(0), fs.Name())}
-	}
-	return nil
+	return o, cli.Parse(fs, args, stderr, "make cache-demo")
 }
 
 // cacheDemo runs the demo and writes out/cache-demo.json. The last run's
@@ -99,7 +57,7 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, fromMake string) e
 func cacheDemo(ctx context.Context, o options, stderr io.Writer) error {
 	root, err := repo.Root(o.repo)
 	if err != nil {
-		return usageError{err}
+		return cli.Usage(err)
 	}
 	out := o.out
 	if out == "" {

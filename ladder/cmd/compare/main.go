@@ -14,11 +14,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
+	"github.com/go-docker/go-docker/ladder/internal/cli"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 	"github.com/go-docker/go-docker/ladder/internal/peers"
@@ -26,16 +25,8 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// main cancels the work on Ctrl-C or SIGTERM, so that what it started is
-// cleaned up, and exits with the code run returns.
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stderr))
-}
-
-// usageError marks bad input: exit code 2.
-type usageError struct{ error }
+// main runs the command the way every command of ladder/cmd runs.
+func main() { cli.Main(run) }
 
 // run is the command as a test calls it: parse the flags, then measure and
 // write, and turn the outcome into an exit code.
@@ -44,22 +35,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if err == nil {
 		err = compare(ctx, o, stderr)
 	}
-	return exitCode(err, stderr)
-}
-
-// exitCode tells a failure in one line and maps it to the exit code the
-// Makefile and CI read: 0 for success and -h, 2 for bad input, 1 for
-// anything else.
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintln(stderr, "compare:", err)
-	var u usageError
-	if errors.As(err, &u) {
-		return 2
-	}
-	return 1
+	return cli.ExitCode("compare", err, stderr)
 }
 
 // options are the command's flags.
@@ -82,25 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
 	fs.StringVar(&o.goVersion, "go-version", "1.26", "GO_VERSION build arg: the golang:<v>-alpine base")
 	fs.StringVar(&o.alpineVersion, "alpine-version", "3.23", "ALPINE_VERSION build arg: the alpine:<v> base")
-	return o, parse(fs, args, stderr, "make compare RUNS=3 RUNGS=simple,final")
-}
-
-// parse parses args, flags only: -h prints the flags and is no failure;
-// anything else wrong is a usage error that names the fix.
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer, fromMake string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-			return err
-		}
-		return usageError{fmt.Errorf("%v (see %s -h; from make: %s)", err, fs.Name(), fromMake)}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q: flags only (see %s -h)", fs.Arg(0), fs.Name())}
-	}
-	return nil
+	return o, cli.Parse(fs, args, stderr, "make compare RUNS=3 RUNGS=simple,final")
 }
 
 // compare measures and writes the report. Everything that can be checked
@@ -140,7 +98,7 @@ func compare(ctx context.Context, o options, stderr io.Writer) error {
 func configure(ctx context.Context, o options, stderr io.Writer) (measure.Config, error) {
 	root, err := repo.Root(o.repo)
 	if err != nil {
-		return measure.Config{}, usageError{err}
+		return measure.Config{}, cli.Usage(err)
 	}
 	out := o.out
 	if out == "" {
@@ -152,11 +110,11 @@ func configure(ctx context.Context, o options, stderr io.Writer) (measure.Config
 	}
 	selected, err := repo.Select(all, o.rungs)
 	if err != nil {
-		return measure.Config{}, usageError{fmt.Errorf("%v (make compare RUNGS=simple,final)", err)}
+		return measure.Config{}, cli.Usage(fmt.Errorf("%v (make compare RUNGS=simple,final)", err))
 	}
 	selectedPeers, err := peers.Select(o.peers)
 	if err != nil {
-		return measure.Config{}, usageError{fmt.Errorf("%v (make compare PEERS=ko)", err)}
+		return measure.Config{}, cli.Usage(fmt.Errorf("%v (make compare PEERS=ko)", err))
 	}
 	cfg := measure.Config{
 		Repo: root, Out: out, Rungs: selected, Peers: selectedPeers, Runs: o.runs,
@@ -164,7 +122,7 @@ func configure(ctx context.Context, o options, stderr io.Writer) (measure.Config
 		Progress: stderr,
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, cli.Usage(err)
 	}
 	if err := cfg.Docker.Ping(ctx); err != nil {
 		return cfg, err
