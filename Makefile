@@ -19,6 +19,8 @@ MAKEFLAGS += --no-print-directory
 
 DOCKER         ?= docker
 IMAGE_PREFIX   ?= go-docker-
+# The tag of the images make builds (make final IMAGE_TAG=v1.0.0).
+IMAGE_TAG      ?= latest
 GO_VERSION     ?= 1.26
 ALPINE_VERSION ?= 3.23
 # Target platform of `make final`, e.g. linux/arm64 (empty: this machine's).
@@ -36,26 +38,36 @@ RUNGS          ?=
 # What `make compare` measures beside the rungs: docker-init, ko, all or none.
 PEERS          ?= all
 
+# Tools are installed once per version, into a folder named after it.
 ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := out/bin/actionlint-$(ACTIONLINT_VERSION)/actionlint
 comma := ,
 
 # The rungs come from the catalogue, one line per rung (see its header):
 # name, Dockerfile, program, options, summary.
 RUNGS_FILE := dockerfiles/rungs.txt
-RUNG_NAMES := $(shell awk '/^[a-z]/ { print $$1 }' $(RUNGS_FILE))
-rung_field = $(shell awk -v r='$(1)' '$$1 == r { print $$$(2) }' $(RUNGS_FILE))
-$(foreach r,$(RUNG_NAMES),$(eval dockerfile_$(r) := $(call rung_field,$(r),2)))
-$(foreach r,$(RUNG_NAMES),$(eval options_$(r) := $(subst $(comma), ,$(call rung_field,$(r),4))))
+# One awk reads the whole catalogue into RUNG_NAMES, dockerfile_NAME and
+# options_NAME: a process per field would cost every make call a tenth of a
+# second. $(shell) joins lines, so the assignments come separated by ";;".
+define newline
+
+
+endef
+RUNG_NAMES :=
+$(eval $(subst ;;,$(newline),$(shell awk '/^[a-z]/ { gsub(",", " ", $$4); \
+	printf "RUNG_NAMES += %s;;dockerfile_%s := %s;;options_%s := %s;;", $$1, $$1, $$2, $$1, $$4 }' $(RUNGS_FILE))))
 BUILD_ARGS := --build-arg GO_VERSION=$(GO_VERSION) --build-arg ALPINE_VERSION=$(ALPINE_VERSION)
 # Every image this Makefile builds carries it, so make distclean finds them
 # all, untagged ones included.
 PROJECT_LABEL := io.github.go-docker.ladder
-STAND_IN_LABEL := io.github.go-docker.stand-in
 
 export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
 
 ##@ Help
 
+# make help reads this file: a `target: ## text` line becomes one line of
+# help, a `##@ Heading` line a heading, and the `##rungs` line one line per
+# rung of the catalogue (its summary, after the first four columns).
 .PHONY: help
 help: ## Show this help.
 	@awk -v rungs=$(RUNGS_FILE) 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m [VAR=value ...]\n"} \
@@ -68,54 +80,63 @@ help: ## Show this help.
 ##@ The ladder (each prints: image, unpacked size in `docker images` units, build wall time)
 ##rungs (make help lists the rungs of dockerfiles/rungs.txt here)
 
+# image_ref NAME: a rung's image, with IMAGE_TAG unless it is latest.
+image_ref = $(IMAGE_PREFIX)$(1)$(if $(filter-out latest,$(IMAGE_TAG)),:$(IMAGE_TAG))
+
 # build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one
-# line. The size is the unpacked size (the layers' sum in `docker history`):
-# the same figure on the classic and the containerd image store. Creating
-# (and removing) a container first makes the engine unpack an image that
-# was exported without unpacking (make final).
+# line, and the build's wall time to out/logs/build-NAME.seconds (make
+# compare reads it). One call of ensure-docker.sh sets up the engine and
+# bases if its stamp says they are not, and prints the stand-in flags. The
+# size is the unpacked size (the layers' sum in `docker history`): the same
+# figure on the classic and the containerd image store. A failed build
+# drops the stamp and checks the set-up again, so a stopped engine gets its
+# one-line fix, not a build log.
 define build_rung
-	@mkdir -p out/logs
-	@$(STRICT) start=$$($(NOW)); \
+	@$(STRICT) mkdir -p out/logs; stand_in=$$(scripts/ensure-docker.sh build-flags); start=$$($(NOW)); \
 	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) --label $(PROJECT_LABEL)=true \
-		$$(scripts/ensure-docker.sh build-flags) $(2) \
-		-f $(dockerfile_$(1)) -t $(IMAGE_PREFIX)$(1) . >out/logs/build-$(1).log 2>&1; then \
+		$$stand_in $(2) \
+		-f $(dockerfile_$(1)) -t $(call image_ref,$(1)) . >out/logs/build-$(1).log 2>&1; then \
+		scripts/ensure-docker.sh forget; scripts/ensure-docker.sh || exit 1; \
 		tail -n 15 out/logs/build-$(1).log >&2; \
-		echo "make: building $(IMAGE_PREFIX)$(1) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
+		echo "make: building $(call image_ref,$(1)) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
 	fi; \
 	end=$$($(NOW)); \
-	cid=$$($(DOCKER) create $(IMAGE_PREFIX)$(1) 2>/dev/null) && $(DOCKER) rm $$cid >/dev/null; \
-	size=$$($(DOCKER) history --human=false --format '{{.Size}}' $(IMAGE_PREFIX)$(1) | awk '{ s += $$1 } END { printf "%d", s }'); \
-	stand_in=$$(scripts/ensure-docker.sh build-flags); \
-	awk -v img=$(IMAGE_PREFIX)$(1) -v b=$$size -v s=$$start -v e=$$end -v si="$$stand_in" 'BEGIN { \
+	size=$$($(DOCKER) history --human=false --format '{{.Size}}' $(call image_ref,$(1)) | awk '{ s += $$1 } END { printf "%d", s }'); \
+	awk -v img=$(call image_ref,$(1)) -v b=$$size -v s=$$start -v e=$$end -v si="$$stand_in" -v secs=out/logs/build-$(1).seconds 'BEGIN { \
+		printf "%.3f\n", e - s > secs; \
 		split("B kB MB GB TB", u, " "); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } \
 		printf "%-24s %8s   built in %5.1f s (wall time of docker build)%s\n", img, sprintf("%.3g%s", b, u[i]), e - s, \
 			(si != "" ? "   [stand-in base images]" : "") }' | tee -a out/logs/ladder.txt
 endef
 
 .PHONY: setup
-setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled.
+setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled. Once all is there, a stamp in out/setup/ makes the check one docker call.
 	@scripts/ensure-docker.sh
 
 # Options of a rung in the catalogue: what the build of $@ adds.
 # version: --build-arg VERSION; platform: --platform from PLATFORM;
-# reproducible: the image is reproducible. Its timestamps come from the last
-# commit (SOURCE_DATE_EPOCH, rewrite-timestamp), and no provenance
-# attestation (which records when it was built) is attached. BuildKit
-# refuses rewrite-timestamp with unpack, so the engine unpacks the image on
-# its first `docker run` instead of at the end of the build.
+# reproducible: the same image ID from any clone of one commit. The
+# Dockerfile dates every file SOURCE_DATE_EPOCH (the last commit's time),
+# and BuildKit dates the image config with it. No provenance attestation:
+# it records when the image was built, and costs time in every build. The
+# layers are stored uncompressed and unpacked at once: gzip is the slowest
+# part of exporting, and an image that stays in your engine never needs it
+# (docker push compresses).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 rung_flags = $(if $(filter version,$(options_$(1))),--build-arg VERSION=$(VERSION)) \
 	$(if $(filter platform,$(options_$(1))),$(if $(PLATFORM),--platform $(PLATFORM))) \
 	$(if $(filter reproducible,$(options_$(1))),--build-arg SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) --provenance=false \
-		--output type=image$(comma)name=$(IMAGE_PREFIX)$(1)$(comma)rewrite-timestamp=true$(comma)unpack=false)
+		--output type=image$(comma)name=$(call image_ref,$(1))$(comma)unpack=true$(comma)compression=uncompressed)
 
 # One target per rung of the catalogue; make help lists them from it.
 .PHONY: $(RUNG_NAMES)
-$(RUNG_NAMES): setup
+$(RUNG_NAMES):
 	@[[ -z "$(PLATFORM)" || "$(PLATFORM)" =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$$ ]] || \
-		{ echo "make: invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64" >&2; exit 2; }
-	@[[ "$(SOURCE_DATE_EPOCH)" =~ ^[0-9]+$$ ]] || \
-		{ echo "make: invalid SOURCE_DATE_EPOCH '$(SOURCE_DATE_EPOCH)': use seconds since 1970 (make final SOURCE_DATE_EPOCH=0)" >&2; exit 2; }
+		{ echo "make: invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64" >&2; exit 2; }; \
+	[[ "$(SOURCE_DATE_EPOCH)" =~ ^[0-9]+$$ ]] || \
+		{ echo "make: invalid SOURCE_DATE_EPOCH '$(SOURCE_DATE_EPOCH)': use seconds since 1970 (make final SOURCE_DATE_EPOCH=0)" >&2; exit 2; }; \
+	[[ "$(IMAGE_TAG)" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$$ ]] || \
+		{ echo "make: invalid IMAGE_TAG '$(IMAGE_TAG)': use letters, digits, '_', '.' and '-' (make final IMAGE_TAG=v1.0.0)" >&2; exit 2; }
 	$(call build_rung,$@,$(call rung_flags,$@))
 
 .PHONY: all
@@ -135,9 +156,9 @@ run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=fin
 		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
 	@[[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
 		{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make run PORT=3000)" >&2; exit 2; }
-	@$(DOCKER) image inspect $(IMAGE_PREFIX)$(RUNG) >/dev/null 2>&1 || $(MAKE) $(RUNG)
-	@echo "serving $(IMAGE_PREFIX)$(RUNG) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
-	$(DOCKER) run --rm -p $(PORT):8080 $(IMAGE_PREFIX)$(RUNG)
+	@$(DOCKER) image inspect $(call image_ref,$(RUNG)) >/dev/null 2>&1 || $(MAKE) $(RUNG)
+	@echo "serving $(call image_ref,$(RUNG)) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
+	$(DOCKER) run --rm -p $(PORT):8080 $(call image_ref,$(RUNG))
 
 ##@ Measuring
 
@@ -169,7 +190,7 @@ setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is h
 ##@ Development
 
 .PHONY: test
-test: test-unit test-e2e ## Unit tests, then end-to-end tests that build and run every rung with a real engine.
+test: test-unit test-e2e ## Unit tests, then end-to-end tests that build and run every rung with a real engine. Removes only what the tests tagged; GO_DOCKER_TEST_DISTCLEAN=1 also runs make distclean last.
 
 .PHONY: test-unit
 test-unit: ## Unit tests: the programs, the measuring tool and the repository's static checks (no Docker needed).
@@ -186,8 +207,8 @@ lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's buil
 	@$(STRICT) out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
 	cd ladder && go vet ./... && go vet -tags e2e ./e2e
-	@GOBIN=$(CURDIR)/out/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
-	out/bin/actionlint
+	@[[ -x $(ACTIONLINT) ]] || GOBIN=$(CURDIR)/out/bin/actionlint-$(ACTIONLINT_VERSION) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	$(ACTIONLINT)
 	@$(STRICT) for f in $(foreach r,$(RUNG_NAMES),$(dockerfile_$(r))); do \
 		echo "build checks: $$f"; \
 		$(DOCKER) build --check $$(scripts/ensure-docker.sh build-flags) -f $$f . >out/logs/check.log 2>&1 \

@@ -19,12 +19,13 @@ FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS base
 WORKDIR /src
 
 # Pin both caches to the cache-mount targets below: a mount where `go env`
-# does not point caches nothing, silently. CGO_ENABLED=0: a static binary.
-ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build CGO_ENABLED=0
+# does not point caches nothing, silently.
+ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build
 
 # Download modules with only go.mod and go.sum bind-mounted, so this step
 # reruns only when they change. TARGETOS/TARGETARCH are not declared yet, so
 # one download serves every target platform.
+# https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=bind,source=go.mod,target=go.mod \
     --mount=type=bind,source=go.sum,target=go.sum \
@@ -36,8 +37,10 @@ FROM base AS test
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
     --mount=type=bind,target=. \
-    go test -tags nomsgpack ./...
+    CGO_ENABLED=0 go test -tags nomsgpack ./...
 
+# The stage that compiles the binary and lays out the image's files; it
+# shares base's downloaded modules with the test stage.
 FROM base AS build
 
 # Set by BuildKit from --platform (default: the builder's platform).
@@ -46,23 +49,37 @@ ARG TARGETOS TARGETARCH
 # The version baked into the binary and its labels: --build-arg VERSION=v1.2.3.
 ARG VERSION=dev
 
+# The date every file of the image carries, in seconds since 1970: make final
+# passes the last commit's (--build-arg SOURCE_DATE_EPOCH=$(git log -1
+# --format=%ct)), and BuildKit dates the image config with it too.
+ARG SOURCE_DATE_EPOCH=0
+
 # The same mounts as rung 5. The build cache is shared by all platforms; Go
-# keys every entry by GOOS/GOARCH.
+# keys every entry by GOOS/GOARCH. --network=none: the modules are already
+# in the cache mount, so the compile needs no network, and proves it.
 #   -trimpath, -buildvcs=false: no paths or VCS stamps, so builds reproduce
 #   -ldflags "-s -w": no symbol table or DWARF: a smaller binary
 #   -tags nomsgpack: leaves gin's MessagePack support out; we serve JSON only
 #   -v: lists the packages it compiles, so a build log shows what the cache missed
-RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
+# Then it lays out the image's whole filesystem in /out/root (the binary and
+# the CA bundle scratch lacks), every path dated SOURCE_DATE_EPOCH, so the
+# image is the same bit for bit from any clone of one commit.
+# https://docs.docker.com/build/ci/github-actions/reproducible-builds/
+RUN --network=none \
+    --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
     --mount=type=bind,target=. \
-    GOOS=$TARGETOS GOARCH=$TARGETARCH \
+    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -v -trimpath -buildvcs=false -tags nomsgpack \
       -ldflags="-s -w -X main.version=${VERSION}" \
-      -o /out/server ./dependencies
+      -o /out/root/server ./dependencies && \
+    mkdir -p /out/root/etc/ssl/certs && \
+    cp /etc/ssl/certs/ca-certificates.crt /out/root/etc/ssl/certs/ && \
+    find /out/root -exec touch -d "@${SOURCE_DATE_EPOCH}" {} +
 
 # `docker build --target binary --output out/ .` writes just the binary.
 FROM scratch AS binary
-COPY --from=build /out/server /server
+COPY --from=build /out/root/server /server
 
 # The image we ship: nothing but the binary and the CA bundle. No shell, no
 # package manager, nothing else for an attacker to use.
@@ -77,10 +94,11 @@ LABEL org.opencontainers.image.source="https://github.com/go-docker/go-docker" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.description="gin + logrus HTTP server, built by go-docker's final.Dockerfile"
 
-# Root CAs for outbound HTTPS, from the build stage (scratch has none).
-COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-
-COPY --from=build /out/server /server
+# The binary at /server and the root CAs for outbound HTTPS, in one layer
+# with the dates set above. One COPY, because the folders a COPY creates
+# above a file take the build's time (moby/buildkit#6348). --link: the layer
+# does not depend on the ones before it.
+COPY --link --from=build /out/root/ /
 
 # A numeric non-root user: scratch has no /etc/passwd to look a name up in.
 # 65532 is the "nonroot" user of distroless images.

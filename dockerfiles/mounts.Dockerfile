@@ -14,11 +14,12 @@ FROM golang:${GO_VERSION}-alpine AS build
 WORKDIR /src
 
 # Pin both caches to the cache-mount targets below: a mount where `go env`
-# does not point caches nothing, silently. CGO_ENABLED=0: a static binary.
-ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build CGO_ENABLED=0
+# does not point caches nothing, silently.
+ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build
 
 # Download modules with only go.mod and go.sum bind-mounted, so this step
 # reruns only when they change, and no layer keeps a copy of them.
+# https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=bind,source=go.mod,target=go.mod \
     --mount=type=bind,source=go.sum,target=go.sum \
@@ -28,10 +29,11 @@ RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
 # and never become a layer. The build cache is a cache mount: after an edit
 # Go recompiles only the edited package and links. -v lists the packages it
 # compiles, so a build log shows what the cache missed.
+# https://docs.docker.com/build/cache/optimize/#use-bind-mounts
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
     --mount=type=bind,target=. \
-    go build -v -o /usr/local/bin/server ./dependencies
+    CGO_ENABLED=0 go build -v -o /usr/local/bin/server ./dependencies
 
 # A fresh, small base for the image we ship: no compiler, no sources.
 FROM alpine:${ALPINE_VERSION} AS runtime

@@ -24,7 +24,18 @@
 #                                              registry:3, or a stand-in built from the
 #                                              CNCF Distribution Go module
 #        scripts/ensure-docker.sh build-flags  print the --build-context flags that point
-#                                              builds at the stand-ins in use (or nothing)
+#                                              builds at the stand-ins in use (or nothing),
+#                                              setting up first if no stamp says it was done
+#        scripts/ensure-docker.sh forget       drop the stamp below (make does, when a build fails)
+#
+# Once everything is set up, it writes a stamp, out/setup/<key>, holding the
+# build flags; <key> names the CLI, the engine's address, the base versions
+# and this script's own text. With no argument and a stamp, one
+# `docker image inspect` of the bases the stamp names (which also proves the
+# engine answers) replaces the whole set-up; build-flags just prints the
+# stamp. So `make final` pays no check at all on every call: when its build
+# fails, make drops the stamp and runs this script again, whose one line
+# then says what is missing (no engine, say).
 #        scripts/ensure-docker.sh registry-image  print the registry image to run
 # Environment: DOCKER (default docker), GO_VERSION (default 1.26),
 #              ALPINE_VERSION (default 3.23), REGISTRY_VERSION (default 3)
@@ -42,6 +53,8 @@ DISTRIBUTION_VERSION=v3.1.2
 STAND_IN_LABEL=io.github.go-docker.stand-in
 STAND_IN_PREFIX=go-docker-stand-in/
 
+STAMP_DIR=${GO_DOCKER_SETUP_DIR:-$(cd "$(dirname "$0")/.." && pwd)/out/setup}
+
 say() { echo "ensure-docker: $*" >&2; }
 die() { echo "ensure-docker: $*" >&2; exit 1; }
 
@@ -55,12 +68,12 @@ workdir() { if [ -z "$work" ]; then work=$(mktemp -d "${TMPDIR:-/tmp}/go-docker-
 engine_answers() {
 	"$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1 &
 	local pid=$! i=0
-	while [ $i -lt 40 ]; do
+	while [ $i -lt 200 ]; do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid"
 			return
 		fi
-		sleep 0.5
+		sleep 0.1
 		i=$((i + 1))
 	done
 	kill "$pid" 2>/dev/null || true
@@ -252,12 +265,55 @@ DOCKERFILE
 		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/registry-build.log"))"
 }
 
+# stamp: the stamp's path for this CLI, engine address and base versions
+# (cksum is POSIX: the same on macOS and Linux).
+stamp() {
+	local key
+	# The script's own checksum too: a new version of it sets up again.
+	key=$({ printf '%s|%s|%s|%s|%s|' "$DOCKER" "${DOCKER_HOST:-}" "${DOCKER_CONTEXT:-}" "$GO_VERSION" "$ALPINE_VERSION"; cat "$0"; } | cksum | awk '{ print $1 }')
+	echo "$STAMP_DIR/$key"
+}
+
+# stamped_bases: the base images a stamp's flags build with, one per line
+# (the stand-in where the flags name one, the official name otherwise).
+stamped_bases() {
+	local flags=$1 image
+	for image in "golang:$GO_VERSION-alpine" "alpine:$ALPINE_VERSION"; do
+		case " $flags " in
+		*" $image=docker-image://"*) echo "$STAND_IN_PREFIX$image" ;;
+		*) echo "$image" ;;
+		esac
+	done
+}
+
+# set_up_already: the stamp is there and its base images still are.
+set_up_already() {
+	local s flags
+	s=$(stamp)
+	[ -f "$s" ] || return 1
+	flags=$(cat "$s")
+	# shellcheck disable=SC2046 # one image per word
+	"$DOCKER" image inspect --format . $(stamped_bases "$flags") >/dev/null 2>&1
+}
+
+write_stamp() {
+	local s
+	s=$(stamp)
+	mkdir -p "$STAMP_DIR" 2>/dev/null || return 0
+	build_flags >"$s.tmp" && mv "$s.tmp" "$s"
+}
+
 case "${1:-}" in
 "")
+	set_up_already && exit 0
 	ensure_engine
 	ensure_buildx
 	ensure_alpine
 	ensure_golang
+	write_stamp
+	;;
+forget)
+	rm -f "$(stamp)"
 	;;
 registry)
 	ensure_engine
@@ -265,12 +321,19 @@ registry)
 	ensure_registry
 	;;
 build-flags)
-	build_flags
+	if [ ! -f "$(stamp)" ]; then
+		ensure_engine
+		ensure_buildx
+		ensure_alpine
+		ensure_golang
+		write_stamp
+	fi
+	if [ -f "$(stamp)" ]; then cat "$(stamp)"; else build_flags; fi
 	;;
 registry-image)
 	registry_image
 	;;
 *)
-	die "unknown argument '$1': use no argument, 'registry', 'build-flags' or 'registry-image'"
+	die "unknown argument '$1': use no argument, 'registry', 'build-flags', 'registry-image' or 'forget'"
 	;;
 esac

@@ -84,12 +84,14 @@ func shellWords(s string) []string {
 func finalGoBuild(t *testing.T, root string, rungs []repo.Rung) (args []string, env string) {
 	t.Helper()
 	src := strings.ReplaceAll(readFile(t, root, repo.Last(rungs).Dockerfile), "\\\n", " ")
-	m := regexp.MustCompile(`(?m)^RUN .*?\bgo build (.*)$`).FindStringSubmatch(src)
+	// The go build command ends at the first && (the step then lays out
+	// the image's files); what precedes it on the RUN line is its
+	// environment.
+	m := regexp.MustCompile(`(?m)^RUN (.*?)\bgo build ([^&\n]*)`).FindStringSubmatch(src)
 	if m == nil {
 		t.Fatal("the final rung has no go build step")
 	}
-	e := regexp.MustCompile(`(?m)^ENV .*$`).FindString(src)
-	return shellWords(strings.ReplaceAll(m[1], "${VERSION}", "dev")), e
+	return shellWords(strings.ReplaceAll(strings.TrimSpace(m[2]), "${VERSION}", "dev")), m[1]
 }
 
 // ko is measured as a peer of the final rung: it must compile the same
@@ -131,7 +133,7 @@ func TestKoBuildsWhatFinalBuilds(t *testing.T) {
 	// The same lines, but where the CA bundle is copied from: a stage of
 	// each file's own.
 	fromStage := regexp.MustCompile(`--from=\S+ `)
-	for _, re := range []string{`(?m)^FROM scratch\b.*$`, `(?m)^USER \S+$`, `(?m)^COPY --from=\S+ /etc/ssl/certs/ca-certificates.crt .*$`} {
+	for _, re := range []string{`(?m)^FROM scratch\b.*$`, `(?m)^USER \S+$`} {
 		f := fromStage.ReplaceAllString(regexp.MustCompile(re).FindString(runtime), "")
 		k := fromStage.ReplaceAllString(regexp.MustCompile(re).FindString(baseStage), "")
 		if f == "" {
@@ -143,6 +145,16 @@ func TestKoBuildsWhatFinalBuilds(t *testing.T) {
 		}
 		if f != k {
 			t.Errorf("%s: want %q as in final's runtime stage, got %q", peers.KoBaseDockerfile, f, k)
+		}
+	}
+	// The CA bundle: final lays it out beside the binary in the build
+	// stage and copies both in one layer; the base copies it alone.
+	for file, re := range map[string]string{
+		repo.Last(rungs).Dockerfile: `cp /etc/ssl/certs/ca-certificates\.crt /out/root/etc/ssl/certs/`,
+		peers.KoBaseDockerfile:      `(?m)^COPY --from=\S+ /etc/ssl/certs/ca-certificates\.crt /etc/ssl/certs/ca-certificates\.crt$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(readFile(t, root, file)) {
+			t.Errorf("%s has no line matching %s: final's image and ko's base must both hold the CA bundle", file, re)
 		}
 	}
 }

@@ -1,14 +1,11 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
-	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // The base-image versions are written in several places: each Dockerfile's
@@ -16,11 +13,7 @@ import (
 // lines Dependabot reads. They must agree.
 func TestBaseImageVersionsAgree(t *testing.T) {
 	root, rungs := catalogue(t)
-	read := func(rel string) string {
-		t.Helper()
-		return readFile(t, root, rel)
-	}
-	deps := read(".github/base-images/Dockerfile")
+	deps := readFile(t, root, ".github/base-images/Dockerfile")
 	want := map[string]string{
 		"GO_VERSION":     regexp.MustCompile(`(?m)^FROM golang:(\S+)-alpine$`).FindStringSubmatch(deps)[1],
 		"ALPINE_VERSION": regexp.MustCompile(`(?m)^FROM alpine:(\S+)$`).FindStringSubmatch(deps)[1],
@@ -36,7 +29,7 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 	}
 	names := map[string]string{"go-version": "GO_VERSION", "alpine-version": "ALPINE_VERSION"}
 	for file, re := range sources {
-		matches := re.FindAllStringSubmatch(read(file), -1)
+		matches := re.FindAllStringSubmatch(readFile(t, root, file), -1)
 		if len(matches) == 0 {
 			t.Errorf("%s: no version found", file)
 		}
@@ -56,19 +49,11 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 // Makefile's rung_flags hold every one of ReproducibleFlags for the rungs
 // whose catalogue line says reproducible.
 func TestMakefileBuildsReproducibleRungsWithReproducibleFlags(t *testing.T) {
-	root, err := repo.Root(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recipe := regexp.MustCompile(`(?s)\nrung_flags = .*?\n\n`).FindString(string(b))
+	recipe := regexp.MustCompile(`(?s)\nrung_flags = .*?\n\n`).FindString(readFile(t, repoRoot(t), "Makefile"))
 	if !strings.Contains(recipe, "$(filter reproducible,$(options_$(1)))") {
 		t.Fatalf("Makefile: no rung_flags that add the reproducible flags for the reproducible option:\n%s", recipe)
 	}
-	recipe = strings.NewReplacer("$(comma)", ",", "$(IMAGE_PREFIX)$(1)", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
+	recipe = strings.NewReplacer("$(comma)", ",", "$(call image_ref,$(1))", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
 	for _, f := range docker.ReproducibleFlags("TAG", 42) {
 		if !strings.Contains(recipe, f) {
 			t.Errorf("Makefile's rung_flags lack %q (ReproducibleFlags): the tool would measure another build than make", f)

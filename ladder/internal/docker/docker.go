@@ -144,7 +144,7 @@ type BuildOptions struct {
 // named tag (see the Makefile's final target; a unit test keeps both equal).
 func ReproducibleFlags(tag string, epoch int64) []string {
 	return []string{"--build-arg", fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch), "--provenance=false",
-		"--output", "type=image,name=" + tag + ",rewrite-timestamp=true,unpack=false"}
+		"--output", "type=image,name=" + tag + ",unpack=true,compression=uncompressed"}
 }
 
 // BuildResult is what a build did.

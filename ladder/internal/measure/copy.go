@@ -12,8 +12,9 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
-// prepareCopy copies the repository to dir with a .git and records the
-// Dockerfiles so setScope can rewrite their cache ids.
+// prepareCopy copies the repository to dir with a .git (make final dates
+// the image by its last commit) and records the Dockerfiles so setScope can
+// rewrite their cache ids.
 func (m *measurer) prepareCopy(dir string) error {
 	if err := repo.Copy(m.Repo, dir); err != nil {
 		return fmt.Errorf("copying the repository: %w", err)
@@ -26,10 +27,6 @@ func (m *measurer) prepareCopy(dir string) error {
 				return fmt.Errorf("git %s: %v: %s", args[0], err, out)
 			}
 		}
-	}
-	var err error
-	if m.epoch, err = repo.CommitTime(m.ctx, dir); err != nil {
-		return err
 	}
 	m.dockerfiles = map[string]string{}
 	for _, r := range m.Rungs {

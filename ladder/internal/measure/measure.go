@@ -58,7 +58,6 @@ type measurer struct {
 	dockerfiles map[string]string // originals, by path relative to dir
 	editN       int
 	images      map[string]bool // ids of every image this run built
-	epoch       int64           // SOURCE_DATE_EPOCH: the copy's last commit
 	peers       []peers.Runner  // c.Peers, set up for this run
 	gocache     string          // GOCACHE of the native builds
 	samples     samples
@@ -141,7 +140,8 @@ func (m *measurer) summarise() {
 		rep.Rungs[i].BuildS = buildTimes(s)
 		rep.Rungs[i].EditBuildStepS = NewStats(s["edit-step"])
 		rep.Rungs[i].EditBreakdownS = EditBreakdown{Context: NewStats(s["bd-context"]), Metadata: NewStats(s["bd-metadata"]),
-			GoBuild: NewStats(s["bd-gobuild"]), Steps: NewStats(s["bd-steps"]), Export: NewStats(s["bd-export"]), Other: NewStats(s["bd-other"])}
+			GoBuild: NewStats(s["bd-gobuild"]), Steps: NewStats(s["bd-steps"]), Export: NewStats(s["bd-export"]), Other: NewStats(s["bd-other"]),
+			Make: NewStats(s["bd-make"])}
 	}
 	for i := range rep.Peers {
 		rep.Peers[i].BuildS = buildTimes(m.samples[peerKey(rep.Peers[i].Name)])

@@ -56,8 +56,9 @@ type RungResult struct {
 	// EditBuildStepS is the go build step's own time in the edit builds,
 	// as BuildKit reports it: the rest of build_s.edit is Docker's overhead.
 	EditBuildStepS Stats `json:"edit_build_step_s"`
-	// EditBreakdownS splits the edit rebuilds' wall time by what BuildKit
-	// reports (medians of each part; see Progress.Breakdown).
+	// EditBreakdownS splits the edit rebuilds' wall time (of make) by what
+	// BuildKit reports (medians of each part; see Progress.Breakdown), and
+	// what make adds.
 	EditBreakdownS EditBreakdown `json:"edit_breakdown_s"`
 	ContextBytes   ContextBytes  `json:"context_bytes"`
 	// ColdCheck records what the cold builds' logs showed.
@@ -72,6 +73,9 @@ type EditBreakdown struct {
 	Steps    Stats `json:"other_steps"`
 	Export   Stats `json:"export"`
 	Other    Stats `json:"cli_and_session"`
+	// Make is what `make <rung>` adds around the docker build: its checks,
+	// the size read, the printed line.
+	Make Stats `json:"make"`
 }
 
 // BuildTimes are the wall times of `docker build` per scenario.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/peers"
 )
 
@@ -28,7 +27,7 @@ type scenario struct {
 	// and peers are built.
 	before, after func(run int) error
 	// rung records more than the wall time from a rung's build.
-	rung func(i, run int, res docker.BuildResult) error
+	rung func(i, run int, res rungBuild) error
 }
 
 // runScenario runs s Runs times.
@@ -91,7 +90,7 @@ func (m *measurer) round(s scenario, run int) error {
 func (m *measurer) cold() error {
 	return m.runScenario(scenario{name: "cold", cold: true,
 		before: func(run int) error { return m.setScope(fmt.Sprintf("go-docker-cmp%s-%d-", m.runID, run)) },
-		rung: func(i, run int, res docker.BuildResult) error {
+		rung: func(i, run int, res rungBuild) error {
 			if run < m.Runs {
 				return nil
 			}
@@ -139,14 +138,16 @@ func (m *measurer) edit() error {
 			}
 			return nil
 		},
-		rung: func(i, run int, res docker.BuildResult) error {
+		rung: func(i, run int, res rungBuild) error {
 			k := rungKey(m.Rungs[i].Name)
 			if st, ok := res.Find("go build"); ok && st.Done {
 				m.samples.add(k, "edit-step", st.Seconds)
 			}
-			b := res.Breakdown(res.Duration.Seconds())
+			// BuildKit's parts of the docker build, then what make adds.
+			b := res.Breakdown(res.DockerSeconds)
 			for part, v := range map[string]float64{"bd-context": b.Context, "bd-metadata": b.Metadata, "bd-gobuild": b.GoBuild,
-				"bd-steps": b.Steps, "bd-export": b.Export, "bd-other": b.Other} {
+				"bd-steps": b.Steps, "bd-export": b.Export, "bd-other": b.Other,
+				"bd-make": res.Duration.Seconds() - res.DockerSeconds} {
 				m.samples.add(k, part, v)
 			}
 			return nil

@@ -54,10 +54,10 @@ func Table(r measure.Report, root string) string {
 		g := r.Rungs[len(r.Rungs)-1]
 		d := g.EditBreakdownS
 		ms := func(s measure.Stats) string { return fmt.Sprintf("%.2f s", s.Median) }
-		s += fmt.Sprintf("\nWhere the %s rung's edit rebuild (%s) goes, as BuildKit reports it: the `go build` step %s "+
+		s += fmt.Sprintf("\nWhere the %s rung's edit rebuild (`make %s`, %s) goes, as BuildKit reports it: the `go build` step %s "+
 			"(its container start included), other steps %s, context transfer %s, base image metadata %s, image export %s, "+
-			"and %s in the Docker CLI, the session and the solve.", g.Name, ms(g.BuildS.Edit), ms(d.GoBuild), ms(d.Steps),
-			ms(d.Context), ms(d.Metadata), ms(d.Export), ms(d.Other))
+			"%s in the Docker CLI, the session and the solve, and %s in make around the docker build.", g.Name, g.Name, ms(g.BuildS.Edit), ms(d.GoBuild), ms(d.Steps),
+			ms(d.Context), ms(d.Metadata), ms(d.Export), ms(d.Other), ms(d.Make))
 		if n, ok := r.Native[g.Program]; ok && n.Edit.Median > 0 {
 			s += fmt.Sprintf(" A native incremental `go build` takes %s, so the step spends about %.2f s more than the compile alone: "+
 				"the step's container, its mounts and BuildKit's bookkeeping.", ms(n.Edit), max(0, d.GoBuild.Median-n.Edit.Median))

@@ -29,8 +29,8 @@ type Rung struct {
 }
 
 // Reproducible reports whether make builds the rung with ReproducibleFlags
-// (SOURCE_DATE_EPOCH from the last commit, rewrite-timestamp, no
-// provenance).
+// (SOURCE_DATE_EPOCH from the last commit, no provenance, uncompressed
+// layers).
 func (r Rung) Reproducible() bool { return slices.Contains(r.Options, "reproducible") }
 
 // Image returns the image name of a rung for a prefix such as "go-docker-".
