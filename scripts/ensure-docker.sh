@@ -29,8 +29,8 @@
 #        scripts/ensure-docker.sh forget       drop the stamp below (make does, when a build fails)
 #
 # Once everything is set up, it writes a stamp, out/setup/<key>, holding the
-# build flags; <key> names the CLI, the engine's address, the base versions
-# and this script's own text. With no argument and a stamp, one
+# build flags; <key> names the CLI, the engine's address and the base
+# versions, and a stamp older than this script does not count. With no argument and a stamp, one
 # `docker image inspect` of the bases the stamp names (which also proves the
 # engine answers) replaces the whole set-up; build-flags just prints the
 # stamp. So `make final` pays no check at all on every call: when its build
@@ -53,7 +53,20 @@ DISTRIBUTION_VERSION=v3.1.2
 STAND_IN_LABEL=io.github.go-docker.stand-in
 STAND_IN_PREFIX=go-docker-stand-in/
 
-STAMP_DIR=${GO_DOCKER_SETUP_DIR:-$(cd "$(dirname "$0")/.." && pwd)/out/setup}
+# The stamp (see the header): its name is the CLI, the engine's address
+# and the base versions, made safe for a file name; it counts only while
+# newer than this script. Shell builtins only, no process: make final
+# reads it on every call.
+case $0 in */*) scripts=${0%/*} ;; *) scripts=. ;; esac
+STAMP_DIR=${GO_DOCKER_SETUP_DIR:-$scripts/../out/setup}
+key="$DOCKER-${DOCKER_HOST:-}-${DOCKER_CONTEXT:-}-go$GO_VERSION-alpine$ALPINE_VERSION"
+STAMP="$STAMP_DIR/${key//[!A-Za-z0-9._-]/_}"
+if [ "${1:-}" = build-flags ] && [ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ]; then
+	flags=
+	IFS= read -r flags <"$STAMP" || true
+	printf '%s\n' "$flags"
+	exit 0
+fi
 
 say() { echo "ensure-docker: $*" >&2; }
 die() { echo "ensure-docker: $*" >&2; exit 1; }
@@ -265,15 +278,6 @@ DOCKERFILE
 		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/registry-build.log"))"
 }
 
-# stamp: the stamp's path for this CLI, engine address and base versions
-# (cksum is POSIX: the same on macOS and Linux).
-stamp() {
-	local key
-	# The script's own checksum too: a new version of it sets up again.
-	key=$({ printf '%s|%s|%s|%s|%s|' "$DOCKER" "${DOCKER_HOST:-}" "${DOCKER_CONTEXT:-}" "$GO_VERSION" "$ALPINE_VERSION"; cat "$0"; } | cksum | awk '{ print $1 }')
-	echo "$STAMP_DIR/$key"
-}
-
 # stamped_bases: the base images a stamp's flags build with, one per line
 # (the stand-in where the flags name one, the official name otherwise).
 stamped_bases() {
@@ -288,19 +292,16 @@ stamped_bases() {
 
 # set_up_already: the stamp is there and its base images still are.
 set_up_already() {
-	local s flags
-	s=$(stamp)
-	[ -f "$s" ] || return 1
-	flags=$(cat "$s")
+	local flags
+	[ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ] || return 1
+	flags=$(cat "$STAMP")
 	# shellcheck disable=SC2046 # one image per word
 	"$DOCKER" image inspect --format . $(stamped_bases "$flags") >/dev/null 2>&1
 }
 
 write_stamp() {
-	local s
-	s=$(stamp)
 	mkdir -p "$STAMP_DIR" 2>/dev/null || return 0
-	build_flags >"$s.tmp" && mv "$s.tmp" "$s"
+	build_flags >"$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
 }
 
 case "${1:-}" in
@@ -313,7 +314,7 @@ case "${1:-}" in
 	write_stamp
 	;;
 forget)
-	rm -f "$(stamp)"
+	rm -f "$STAMP"
 	;;
 registry)
 	ensure_engine
@@ -321,14 +322,13 @@ registry)
 	ensure_registry
 	;;
 build-flags)
-	if [ ! -f "$(stamp)" ]; then
-		ensure_engine
-		ensure_buildx
-		ensure_alpine
-		ensure_golang
-		write_stamp
-	fi
-	if [ -f "$(stamp)" ]; then cat "$(stamp)"; else build_flags; fi
+	# No valid stamp (the fast path at the top did not answer): set up.
+	ensure_engine
+	ensure_buildx
+	ensure_alpine
+	ensure_golang
+	write_stamp
+	build_flags
 	;;
 registry-image)
 	registry_image

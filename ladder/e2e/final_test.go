@@ -180,7 +180,8 @@ func TestFinalImageIsOnlyTheBinaryRunningAsNonRoot(t *testing.T) {
 
 // imageFiles lists the regular files in an image's layers, from docker
 // save. The classic store saves uncompressed layer tars; the containerd
-// store saves an OCI layout whose layers are compressed (gzip here). Both
+// store saves an OCI layout whose layers are as exported: gzip, or plain
+// tars where make final stores them uncompressed. Both
 // carry a manifest.json that lists the layers in order.
 func imageFiles(t *testing.T, ctx context.Context, image string) []string {
 	t.Helper()
