@@ -39,10 +39,7 @@ func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCa
 		runs = 1 // measured once: bytes, not seconds
 	}
 	m.say(r.Name, scenario, run, runs, "")
-	args := []string{r.Name, "IMAGE_TAG=" + m.imageTag(), "GO_VERSION=" + m.GoVersion, "ALPINE_VERSION=" + m.AlpineVersion}
-	if m.Docker.Bin != "" {
-		args = append(args, "DOCKER="+m.Docker.Bin)
-	}
+	args := m.makeArgs(r.Name)
 	if noCache {
 		args = append(args, "BUILD_FLAGS=--no-cache")
 	}
@@ -71,6 +68,26 @@ func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCa
 	m.remember(m.rungTag(r))
 	m.say(r.Name, scenario, run, runs, fmt.Sprintf("%.1f s", res.Duration.Seconds()))
 	return res, nil
+}
+
+// makeArgs are the arguments of `make target` in a copy: this run's image
+// tag, and the versions and CLI the run was given.
+func (m *measurer) makeArgs(target string) []string {
+	args := []string{target, "IMAGE_TAG=" + m.imageTag(), "GO_VERSION=" + m.GoVersion, "ALPINE_VERSION=" + m.AlpineVersion}
+	if m.Docker.Bin != "" {
+		args = append(args, "DOCKER="+m.Docker.Bin)
+	}
+	return args
+}
+
+// makeIn runs an untimed make target in dir.
+func (m *measurer) makeIn(dir, target string) error {
+	cmd := exec.CommandContext(m.ctx, "make", m.makeArgs(target)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("make %s: %v: %s", target, err, docker.LastLine(string(out)))
+	}
+	return nil
 }
 
 // readSeconds reads the wall time make wrote for a build.

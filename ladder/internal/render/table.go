@@ -24,7 +24,7 @@ func Table(r measure.Report, root string) string {
 	} else {
 		b.WriteString("The real base images were used.\n")
 	}
-	fmt.Fprintf(&b, "Times are medians of %d runs, in seconds, of the whole `docker build`. Cold: %s.\n\n", r.Runs, r.CacheReset)
+	fmt.Fprintf(&b, "Times are medians of %d runs, in seconds, of the whole `make <rung>` as you type it: the `docker build` and make's own work around it. Cold: %s.\n\n", r.Runs, r.CacheReset)
 
 	b.WriteString("| Rung | Image size | × previous | Layers | Cold build | No-op | Edit | Edit × native | Dep change | Context with / without .dockerignore |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
