@@ -16,7 +16,8 @@ var peerPick = map[string]string{
 		"it caches downloaded modules but not Go's build cache, so every edit recompiles gin and its dependencies " +
 		"(edit rebuild %s), and its Alpine runtime brings a shell and a package manager (image %s).",
 	"ko": "Pick ko when the image holds nothing but a Go binary and Go is installed where you build: it needs no " +
-		"Dockerfile and reuses the host's Go caches (edit rebuild %s; image %s), " +
+		"Dockerfile and runs go build on the host with Go's own build cache (make compare gives it cache folders of its own; " +
+		"edit rebuild %s; image %s), " +
 		"but it cannot run a step or add a package to the image, and the host's Go, not a pinned image, " +
 		"compiles what you ship.",
 }

@@ -47,7 +47,7 @@ func TestPeersTable(t *testing.T) {
 		"| docker-init | 25.4MB (3.0×) | 30 s (1.2×) | 0.5 s (1.0×) | 24 s (24.0×) |",
 		"| ko | 8.5MB (1.0×) | 50 s (2.0×) | 1.5 s (3.0×) | 2.0 s (2.0×) |",
 		"- **docker-init.** Pick `docker init`'s Dockerfile", "(edit rebuild 24 s against final's 1.0 s)", "(image 25.4MB against final's 8.48MB)",
-		"- **ko.** Pick ko when", "(edit rebuild 2.0 s against final's 1.0 s; image 8.5MB against final's 8.48MB)",
+		"- **ko.** Pick ko when", "edit rebuild 2.0 s against final's 1.0 s; image 8.5MB against final's 8.48MB)",
 		"One run of `make compare` on 2026-11-27, the run of the summary at the top", "Stand-in base images",
 	} {
 		if !strings.Contains(got, want) {
