@@ -151,14 +151,14 @@ images: ## List this project's images (docker images).
 	@$(DOCKER) images --filter 'reference=$(IMAGE_PREFIX)*'
 
 .PHONY: run
-run: ## Run one rung's image on localhost:PORT (default 8080): make run RUNG=final.
+run: ## Run one rung's image on 127.0.0.1:PORT (default 8080), reachable from this machine only: make run RUNG=final.
 	@case " $(RUNG_NAMES) " in *" $(RUNG) "*) ;; \
 		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
 	@[[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
 		{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make run PORT=3000)" >&2; exit 2; }
 	@$(DOCKER) image inspect $(call image_ref,$(RUNG)) >/dev/null 2>&1 || $(MAKE) $(RUNG)
-	@echo "serving $(call image_ref,$(RUNG)) on http://localhost:$(PORT)/ (Ctrl-C stops it)"
-	$(DOCKER) run --rm -p $(PORT):8080 $(call image_ref,$(RUNG))
+	@echo "serving $(call image_ref,$(RUNG)) on http://127.0.0.1:$(PORT)/, to this machine only (Ctrl-C stops it)"
+	$(DOCKER) run --rm -p 127.0.0.1:$(PORT):8080 $(call image_ref,$(RUNG))
 
 ##@ Measuring
 
