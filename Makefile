@@ -110,7 +110,7 @@ define build_rung
 endef
 
 .PHONY: setup
-setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled. Once all is there, a stamp in out/setup/ makes the check one docker call.
+setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled. Writes a stamp in out/setup/ that lets the rung targets skip these checks.
 	@scripts/ensure-docker.sh
 
 # Options of a rung in the catalogue: what the build of $@ adds.
@@ -121,7 +121,7 @@ setup: ## Check the engine and buildx; make stand-in bases only if they cannot b
 # it records when the image was built, and costs time in every build. The
 # layers are stored uncompressed and unpacked at once: gzip is the slowest
 # part of exporting, and an image that stays in your engine never needs it
-# (docker push compresses).
+# (to push, build with the default export: see docs/final.md).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 rung_flags = $(if $(filter version,$(options_$(1))),--build-arg VERSION=$(VERSION)) \
 	$(if $(filter platform,$(options_$(1))),$(if $(PLATFORM),--platform $(PLATFORM))) \

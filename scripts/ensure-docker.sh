@@ -26,17 +26,19 @@
 #        scripts/ensure-docker.sh build-flags  print the --build-context flags that point
 #                                              builds at the stand-ins in use (or nothing),
 #                                              setting up first if no stamp says it was done
+#        scripts/ensure-docker.sh registry-image  print the registry image to run
 #        scripts/ensure-docker.sh forget       drop the stamp below (make does, when a build fails)
 #
-# Once everything is set up, it writes a stamp, out/setup/<key>, holding the
-# build flags; <key> names the CLI, the engine's address and the base
-# versions, and a stamp older than this script does not count. With no argument and a stamp, one
-# `docker image inspect` of the bases the stamp names (which also proves the
-# engine answers) replaces the whole set-up; build-flags just prints the
-# stamp. So `make final` pays no check at all on every call: when its build
+# The stamp: once everything is set up, the script writes out/setup/<key>,
+# holding the build flags; <key> names the CLI, DOCKER_HOST, DOCKER_CONTEXT
+# and the base versions, and a stamp older than this script does not count.
+# build-flags just prints a valid stamp, so `make final` pays no check on
+# every call. With no argument (make setup, and lint, test and compare,
+# which run it) the script always checks everything again and rewrites the
+# stamp: run `make setup` after `docker context use`, or once the real base
+# images can be pulled, to use them instead of stand-ins. When a build
 # fails, make drops the stamp and runs this script again, whose one line
 # then says what is missing (no engine, say).
-#        scripts/ensure-docker.sh registry-image  print the registry image to run
 # Environment: DOCKER (default docker), GO_VERSION (default 1.26),
 #              ALPINE_VERSION (default 3.23), REGISTRY_VERSION (default 3)
 #
@@ -58,10 +60,10 @@ STAND_IN_PREFIX=go-docker-stand-in/
 # newer than this script. Shell builtins only, no process: make final
 # reads it on every call.
 case $0 in */*) scripts=${0%/*} ;; *) scripts=. ;; esac
-STAMP_DIR=${GO_DOCKER_SETUP_DIR:-$scripts/../out/setup}
+STAMP_DIR=$scripts/../out/setup
 key="$DOCKER-${DOCKER_HOST:-}-${DOCKER_CONTEXT:-}-go$GO_VERSION-alpine$ALPINE_VERSION"
 STAMP="$STAMP_DIR/${key//[!A-Za-z0-9._-]/_}"
-if [ "${1:-}" = build-flags ] && [ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ]; then
+if [ "${1:-}" = build-flags ] && [ -f "$STAMP" ] && [ ! "$0" -nt "$STAMP" ]; then
 	flags=
 	IFS= read -r flags <"$STAMP" || true
 	printf '%s\n' "$flags"
@@ -278,35 +280,16 @@ DOCKERFILE
 		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/registry-build.log"))"
 }
 
-# stamped_bases: the base images a stamp's flags build with, one per line
-# (the stand-in where the flags name one, the official name otherwise).
-stamped_bases() {
-	local flags=$1 image
-	for image in "golang:$GO_VERSION-alpine" "alpine:$ALPINE_VERSION"; do
-		case " $flags " in
-		*" $image=docker-image://"*) echo "$STAND_IN_PREFIX$image" ;;
-		*) echo "$image" ;;
-		esac
-	done
-}
-
-# set_up_already: the stamp is there and its base images still are.
-set_up_already() {
-	local flags
-	[ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ] || return 1
-	flags=$(cat "$STAMP")
-	# shellcheck disable=SC2046 # one image per word
-	"$DOCKER" image inspect --format . $(stamped_bases "$flags") >/dev/null 2>&1
-}
-
 write_stamp() {
 	mkdir -p "$STAMP_DIR" 2>/dev/null || return 0
-	build_flags >"$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
+	# A file of this process's own, then a rename: two makes running at
+	# once never read half a stamp, nor move each other's file.
+	build_flags >"$STAMP.$$" && mv "$STAMP.$$" "$STAMP"
 }
 
 case "${1:-}" in
 "")
-	set_up_already && exit 0
+	rm -f "$STAMP"
 	ensure_engine
 	ensure_buildx
 	ensure_alpine

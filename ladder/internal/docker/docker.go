@@ -132,8 +132,10 @@ type BuildOptions struct {
 	Output     string // --output value; empty: load into the engine
 	CacheFrom  string // --cache-from value
 	CacheTo    string // --cache-to value
-	// Reproducible builds as make final does: SOURCE_DATE_EPOCH, layer
-	// timestamps rewritten to it, no provenance attestation. Needs Tag.
+	// Reproducible builds as make final does (ReproducibleFlags):
+	// SOURCE_DATE_EPOCH for the Dockerfile's file dates and the image
+	// config, no provenance attestation, uncompressed layers unpacked at
+	// once. Needs Tag.
 	Reproducible    bool
 	SourceDateEpoch int64
 	LogFile         string   // where the full progress log goes; empty: nowhere

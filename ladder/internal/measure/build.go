@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
@@ -39,30 +41,34 @@ func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCa
 		runs = 1 // measured once: bytes, not seconds
 	}
 	m.say(r.Name, scenario, run, runs, "")
-	args := m.makeArgs(r.Name)
+	buildFlags := ""
 	if noCache {
-		args = append(args, "BUILD_FLAGS=--no-cache")
+		buildFlags = "--no-cache"
 	}
-	cmd := exec.CommandContext(m.ctx, "make", args...)
-	cmd.Dir = dir
+	args := m.makeArgs(r.Name, buildFlags)
+	// What an earlier build left must not pass for this one's.
+	logs := filepath.Join(dir, "out", "logs", "build-"+r.Name)
+	os.Remove(logs + ".log")
+	os.Remove(logs + ".seconds")
+	cmd := m.makeCommand(dir, args)
 	start := time.Now()
 	out, runErr := cmd.CombinedOutput()
 	res := rungBuild{BuildResult: docker.BuildResult{Duration: time.Since(start)}}
 	// The log keeps BuildKit's output, then make's own lines.
 	logFile := m.logFile(r.Name, scenario, run)
-	buildkit, _ := os.ReadFile(filepath.Join(dir, "out", "logs", "build-"+r.Name+".log"))
+	buildkit, _ := os.ReadFile(logs + ".log")
 	res.Log = string(buildkit)
 	if err := writeLog(logFile, append(buildkit, append([]byte("\n# make "+strings.Join(args, " ")+"\n"), out...)...)); err != nil {
 		return res, err
 	}
 	if runErr != nil {
-		return res, fmt.Errorf("%s %s run %d: make %s failed (%v); see %s: %s", r.Name, scenario, run, r.Name, runErr, logFile, docker.LastLine(string(out)))
+		return res, fmt.Errorf("%s %s run %d: make %s failed (%v); see %s: %s", r.Name, scenario, run, r.Name, runErr, logFile, lastLine(out))
 	}
 	var err error
 	if res.Progress, err = buildlog.Parse(strings.NewReader(res.Log)); err != nil {
 		return res, err
 	}
-	if res.DockerSeconds, err = readSeconds(filepath.Join(dir, "out", "logs", "build-"+r.Name+".seconds")); err != nil {
+	if res.DockerSeconds, err = readSeconds(logs + ".seconds"); err != nil {
 		return res, err
 	}
 	m.remember(m.rungTag(r))
@@ -70,25 +76,61 @@ func (m *measurer) build(r repo.Rung, scenario string, run int, dir string, noCa
 	return res, nil
 }
 
-// makeArgs are the arguments of `make target` in a copy: this run's image
-// tag, and the versions and CLI the run was given.
-func (m *measurer) makeArgs(target string) []string {
-	args := []string{target, "IMAGE_TAG=" + m.imageTag(), "GO_VERSION=" + m.GoVersion, "ALPINE_VERSION=" + m.AlpineVersion}
-	if m.Docker.Bin != "" {
-		args = append(args, "DOCKER="+m.Docker.Bin)
+// makeArgs are the arguments of `make target` in a copy: every variable
+// the build reads is set, so nothing of the reader's own make command
+// (make compare IMAGE_PREFIX=..., say) reaches it.
+func (m *measurer) makeArgs(target, buildFlags string) []string {
+	bin := m.Docker.Bin
+	if bin == "" {
+		bin = "docker"
 	}
-	return args
+	return []string{target, "DOCKER=" + bin, "IMAGE_PREFIX=go-docker-", "IMAGE_TAG=" + m.imageTag(),
+		"GO_VERSION=" + m.GoVersion, "ALPINE_VERSION=" + m.AlpineVersion,
+		"PLATFORM=", "VERSION=dev", "BUILD_FLAGS=" + buildFlags}
+}
+
+// makeCommand is make in dir, without the variables of the make that may
+// have started this tool, in a process group of its own: cancelling it
+// stops the docker build under it too, not make alone.
+func (m *measurer) makeCommand(dir string, args []string) *exec.Cmd {
+	cmd := exec.CommandContext(m.ctx, "make", args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 30 * time.Second
+	return cmd
 }
 
 // makeIn runs an untimed make target in dir.
 func (m *measurer) makeIn(dir, target string) error {
-	cmd := exec.CommandContext(m.ctx, "make", m.makeArgs(target)...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("make %s: %v: %s", target, err, docker.LastLine(string(out)))
+	if out, err := m.makeCommand(dir, m.makeArgs(target, "")).CombinedOutput(); err != nil {
+		return fmt.Errorf("make %s: %v: %s", target, err, lastLine(out))
 	}
 	return nil
 }
+
+// makeError matches the line make adds when a recipe fails ("make: ***
+// [final] Error 1", "make[1]: *** [Makefile:140: final] Error 1").
+var makeError = regexp.MustCompile(`^make(\[\d+\])?: \*\*\* `)
+
+// lastLine is the last line of make's output that is not make's own
+// "***" line: the recipe's one-line error, which names the fix.
+func lastLine(out []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !makeError.MatchString(l) {
+			return l
+		}
+	}
+	return docker.LastLine(string(out))
+}
+
+func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
 
 // readSeconds reads the wall time make wrote for a build.
 func readSeconds(path string) (float64, error) {
@@ -212,6 +254,13 @@ func (m *measurer) contextBytes(r repo.Rung, withDockerignore bool) (int64, erro
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "out"), 0o755); err != nil {
 		return 0, err
+	}
+	// The copy skips out/; give it the set-up stamp, so make does not set
+	// up again for every context build.
+	if stamp := filepath.Join(m.dir, "out", "setup"); fileExists(stamp) {
+		if err := repo.Copy(stamp, filepath.Join(dir, "out", "setup")); err != nil {
+			return 0, err
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "out", "build-output.bin"), make([]byte, 50_000_000), 0o644); err != nil {
 		return 0, err

@@ -78,7 +78,8 @@ type EditBreakdown struct {
 	Make Stats `json:"make"`
 }
 
-// BuildTimes are the wall times of `docker build` per scenario.
+// BuildTimes are wall times per scenario of the command a reader types:
+// `make <rung>` for a rung, `docker build` or `ko build` for a peer.
 type BuildTimes struct {
 	Cold Stats `json:"cold"`
 	Noop Stats `json:"noop"`

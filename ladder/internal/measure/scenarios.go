@@ -158,5 +158,10 @@ func (m *measurer) edit() error {
 // dep: each run adds a version of DepModule no earlier run used.
 func (m *measurer) dep() error {
 	return m.runScenario(scenario{name: "dep",
-		before: func(run int) error { return m.addDependency(depVersions[run-1]) }})
+		before: func(run int) error {
+			if run > len(depVersions) {
+				return fmt.Errorf("RUNS=%d: the dep scenario has %d versions to add (see Config.Validate)", m.Runs, len(depVersions))
+			}
+			return m.addDependency(depVersions[run-1])
+		}})
 }

@@ -45,6 +45,8 @@ func prepareKo(ctx context.Context, _ Peer, env Env) (Runner, error) {
 	}
 	var err error
 	if r.host, err = env.Docker.Host(ctx); err != nil {
+		// Not a runner, so no one else will remove the base it built.
+		env.Docker.Output(context.WithoutCancel(ctx), "image", "rm", r.base)
 		return nil, err
 	}
 	return r, nil

@@ -42,7 +42,8 @@ func PeersTable(r measure.Report) (string, bool) {
 			ratio(float64(p.SizeBytes), float64(f.SizeBytes)), cell(p.BuildS.Cold, f.BuildS.Cold),
 			cell(p.BuildS.Noop, f.BuildS.Noop), cell(p.BuildS.Edit, f.BuildS.Edit))
 	}
-	fmt.Fprintf(&b, "\n%s, the run of the summary at the top; in brackets, each figure divided by %s's.", whichRun(r), f.Name)
+	fmt.Fprintf(&b, "\n%s, the run of the summary at the top; in brackets, each figure divided by %s's. "+
+		"Each time is of the command you would type: `make %s` (make's own work included), `docker build`, `ko build`.", whichRun(r), f.Name, f.Name)
 	if r.Environment.StandInBases {
 		b.WriteString(" Stand-in base images: docker-init's real `alpine` runtime, with tzdata, is larger.")
 	}
