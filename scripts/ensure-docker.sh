@@ -311,7 +311,9 @@ build-flags)
 	ensure_alpine
 	ensure_golang
 	write_stamp
-	build_flags
+	# The stamp holds what build_flags just printed into it: read it, not
+	# the engine again (where it could not be written, ask the engine).
+	if [ -f "$STAMP" ]; then cat "$STAMP"; else build_flags; fi
 	;;
 registry-image)
 	registry_image
