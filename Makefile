@@ -85,17 +85,20 @@ image_ref = $(IMAGE_PREFIX)$(1)$(if $(filter-out latest,$(IMAGE_TAG)),:$(IMAGE_T
 
 # build_rung NAME EXTRA-FLAGS: build one rung, log to out/logs/, print one
 # line, and the build's wall time to out/logs/build-NAME.seconds (make
-# compare reads it). One call of ensure-docker.sh sets up the engine and
+# compare reads it). On a terminal BuildKit's progress is shown as it comes
+# (plain, and copied to the log); elsewhere (CI, make all) only the log has it. One call of ensure-docker.sh sets up the engine and
 # bases if its stamp says they are not, and prints the stand-in flags. The
 # size is the unpacked size (the layers' sum in `docker history`): the same
 # figure on the classic and the containerd image store. A failed build
 # drops the stamp and checks the set-up again, so a stopped engine gets its
 # one-line fix, not a build log.
 define build_rung
-	@$(STRICT) mkdir -p out/logs; stand_in=$$(scripts/ensure-docker.sh build-flags); start=$$($(NOW)); \
-	if ! $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) --label $(PROJECT_LABEL)=true \
+	@$(STRICT) mkdir -p out/logs; stand_in=$$(scripts/ensure-docker.sh build-flags); \
+	if [ -t 1 ]; then log() { "$$@" 2>&1 | tee out/logs/build-$(1).log; }; else log() { "$$@" >out/logs/build-$(1).log 2>&1; }; fi; \
+	start=$$($(NOW)); \
+	if ! log $(DOCKER) build --progress=plain $(BUILD_ARGS) $(BUILD_FLAGS) --label $(PROJECT_LABEL)=true \
 		$$stand_in $(2) \
-		-f $(dockerfile_$(1)) -t $(call image_ref,$(1)) . >out/logs/build-$(1).log 2>&1; then \
+		-f $(dockerfile_$(1)) -t $(call image_ref,$(1)) .; then \
 		scripts/ensure-docker.sh forget; scripts/ensure-docker.sh || exit 1; \
 		tail -n 15 out/logs/build-$(1).log >&2; \
 		echo "make: building $(call image_ref,$(1)) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
@@ -198,8 +201,8 @@ test-unit: ## Unit tests: the programs, the measuring tool and the repository's 
 	cd ladder && go test ./...
 
 .PHONY: test-e2e
-test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches.
-	cd ladder && go test -tags e2e -count=1 -timeout 60m ./e2e
+test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Tags only go-docker-e2e-* images and removes them; your images and cache mounts stay.
+	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 60m ./e2e
 
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's build checks on every Dockerfile.

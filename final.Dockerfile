@@ -22,13 +22,14 @@ WORKDIR /src
 # does not point caches nothing, silently.
 ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build
 
-# Download modules with only go.mod and go.sum bind-mounted, so this step
-# reruns only when they change. TARGETOS/TARGETARCH are not declared yet, so
-# one download serves every target platform.
+# Download modules with only go.mod and go.sum in hand, so this step reruns
+# only when they change. COPY, not a bind mount as in rung 5: the wildcard
+# lets a module without dependencies, which has no go.sum, build too.
+# TARGETOS/TARGETARCH are not declared yet, so one download serves every
+# target platform.
 # https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+COPY go.mod go.sum* ./
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
-    --mount=type=bind,source=go.mod,target=go.mod \
-    --mount=type=bind,source=go.sum,target=go.sum \
     go mod download
 
 # `docker build --target test .` runs the unit tests with the same caches and
@@ -46,7 +47,11 @@ FROM base AS build
 # Set by BuildKit from --platform (default: the builder's platform).
 ARG TARGETOS TARGETARCH
 
+# The main package to build: --build-arg PACKAGE=./cmd/api for yours.
+ARG PACKAGE=./dependencies
+
 # The version baked into the binary and its labels: --build-arg VERSION=v1.2.3.
+# -X sets main.version; a program without that variable is built as usual.
 ARG VERSION=dev
 
 # The date every file of the image carries, in seconds since 1970: make final
@@ -60,7 +65,8 @@ ARG SOURCE_DATE_EPOCH=0
 # module cache mount is empty and go build fetches the modules itself.
 #   -trimpath, -buildvcs=false: no paths or VCS stamps, so builds reproduce
 #   -ldflags "-s -w": no symbol table or DWARF: a smaller binary
-#   -tags nomsgpack: leaves gin's MessagePack support out; we serve JSON only
+#   -tags nomsgpack: leaves gin's MessagePack support out; we serve JSON
+#     only (a tag no package reads changes nothing)
 #   -v: lists the packages it compiles, so a build log shows what the cache missed
 # Then it lays out the image's whole filesystem in /out/root (the binary and
 # the CA bundle scratch lacks), every path dated SOURCE_DATE_EPOCH, so the
@@ -72,7 +78,7 @@ RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -v -trimpath -buildvcs=false -tags nomsgpack \
       -ldflags="-s -w -X main.version=${VERSION}" \
-      -o /out/root/server ./dependencies && \
+      -o /out/root/server "${PACKAGE}" && \
     mkdir -p /out/root/etc/ssl/certs && \
     cp /etc/ssl/certs/ca-certificates.crt /out/root/etc/ssl/certs/ && \
     find /out/root -exec touch -d "@${SOURCE_DATE_EPOCH}" {} +
@@ -88,6 +94,7 @@ FROM scratch AS runtime
 # Repeated here because ARGs do not cross stages.
 ARG VERSION=dev
 
+# Put your service's own source, licence and description here.
 # https://github.com/opencontainers/image-spec/blob/main/annotations.md
 LABEL org.opencontainers.image.source="https://github.com/go-docker/go-docker" \
       org.opencontainers.image.version="${VERSION}" \
@@ -108,7 +115,10 @@ USER 65532:65532
 EXPOSE 8080
 
 # The binary checks itself: no shell or curl in the image. Engines before
-# 25.0 ignore --start-interval and first check after --interval.
+# 25.0 ignore --start-interval and first check after --interval. Your
+# program needs a -healthcheck flag for this (about 15 lines, shown in
+# docs/your-service.md); without one, delete these two lines, or the
+# container is marked unhealthy ("flag provided but not defined").
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --start-interval=1s --retries=3 \
     CMD ["/server", "-healthcheck"]
 

@@ -78,7 +78,9 @@ func distcleanLast(code int, root string) int {
 // meaningless returns at once, as t.Fatal would.
 func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	errorf := func(format string, args ...any) { failures = append(failures, fmt.Sprintf(format, args...)) }
-	if _, err := makeIn(ctx, root, "distclean"); err != nil {
+	// The reader's prefix: distclean removes every go-docker-* image,
+	// the tests' go-docker-e2e-* included.
+	if _, err := makeIn(ctx, root, "distclean", "IMAGE_PREFIX=go-docker-"); err != nil {
 		return []string{err.Error()}
 	}
 
@@ -104,10 +106,10 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	}
 
 	// And the next make sets up again what it needs, and builds.
-	if _, err := makeIn(ctx, root, "final"); err != nil {
+	if _, err := makeIn(ctx, root, "final", "IMAGE_PREFIX="+imagePrefix); err != nil {
 		return append(failures, err.Error())
 	}
-	if _, err := docker.Inspect(ctx, "go-docker-final"); err != nil {
+	if _, err := docker.Inspect(ctx, imagePrefix+"final"); err != nil {
 		errorf("make final after make distclean: %v", err)
 	}
 	return failures

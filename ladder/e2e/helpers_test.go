@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -36,8 +37,11 @@ const (
 )
 
 var (
-	docker      = dockercli.Docker{Bin: os.Getenv("DOCKER")}
-	imagePrefix = envOr("IMAGE_PREFIX", "go-docker-")
+	docker = dockercli.Docker{Bin: os.Getenv("DOCKER")}
+	// The tests tag images of their own (make test-e2e passes
+	// go-docker-e2e-), never the reader's go-docker-final, and remove
+	// them at the end (removeTestImages).
+	imagePrefix = envOr("IMAGE_PREFIX", "go-docker-e2e-")
 	buildOnce   sync.Once
 	buildErr    error
 	// rungs is the catalogue, dockerfiles/rungs.txt.
@@ -69,7 +73,74 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(distcleanLast(m.Run(), root))
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
+	kept, err := readersState(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	removeTestImages(context.Background())
+	if code == 0 {
+		code = checkReadersState(context.Background(), kept)
+	}
+	os.Exit(distcleanLast(code, root))
+}
+
+// readersState is what make test must leave as it found it: the reader's
+// go-docker-final image and this project's cache mounts (their build-cache
+// records), by ID.
+func readersState(ctx context.Context) (map[string]string, error) {
+	state := map[string]string{}
+	if id, err := docker.Output(ctx, "image", "inspect", "--format", "{{.Id}}", "go-docker-final:latest"); err == nil {
+		state["image go-docker-final"] = strings.TrimSpace(id)
+	}
+	out, err := docker.Output(ctx, "system", "df", "-v", "--format", "{{range .BuildCache}}{{println .ID .CacheType .Description}}{{end}}")
+	if err != nil {
+		return nil, err
+	}
+	readers := regexp.MustCompile(`id "/(go-docker-(gomod|gocache))"$`)
+	for _, l := range strings.Split(out, "\n") {
+		if f, m := strings.Fields(l), readers.FindStringSubmatch(l); len(f) > 2 && f[1] == "exec.cachemount" && m != nil {
+			ids := append(strings.Fields(state["cache mount "+m[1]]), f[0])
+			sort.Strings(ids)
+			state["cache mount "+m[1]] = strings.Join(ids, " ")
+		}
+	}
+	return state, nil
+}
+
+// checkReadersState compares with readersState before the tests; it
+// returns the exit code, 1 if anything the reader had changed.
+func checkReadersState(ctx context.Context, before map[string]string) int {
+	after, err := readersState(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	code := 0
+	for what, id := range before {
+		if after[what] != id {
+			fmt.Fprintf(os.Stderr, "e2e: the tests changed the reader's %s (%.19s before, %.19s after): they must leave it as they found it\n", what, id, after[what])
+			code = 1
+		}
+	}
+	fmt.Printf("e2e: the reader's state is as before: %d things checked (go-docker-final, cache mounts)\n", len(before))
+	return code
+}
+
+// removeTestImages removes every image the tests tagged: those named with
+// imagePrefix, when it is not the reader's own go-docker-.
+func removeTestImages(ctx context.Context) {
+	if imagePrefix == "go-docker-" {
+		return
+	}
+	out, _ := docker.Output(ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference="+imagePrefix+"*")
+	if refs := strings.Fields(out); len(refs) > 0 {
+		docker.Output(ctx, append([]string{"image", "rm", "-f"}, refs...)...)
+	}
 }
 
 // commitTime is SOURCE_DATE_EPOCH as make final computes it.

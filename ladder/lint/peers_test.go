@@ -91,7 +91,14 @@ func finalGoBuild(t *testing.T, root string, rungs []repo.Rung) (args []string, 
 	if m == nil {
 		t.Fatal("the final rung has no go build step")
 	}
-	return shellWords(strings.ReplaceAll(strings.TrimSpace(m[2]), "${VERSION}", "dev")), m[1]
+	// The package is an ARG (PACKAGE): read with its default, as a build
+	// without --build-arg PACKAGE compiles it.
+	pkg := regexp.MustCompile(`(?m)^ARG PACKAGE=(\S+)$`).FindStringSubmatch(src)
+	if pkg == nil {
+		t.Fatal("the final rung declares no ARG PACKAGE=... default")
+	}
+	words := strings.NewReplacer("${VERSION}", "dev", "${PACKAGE}", pkg[1]).Replace(strings.TrimSpace(m[2]))
+	return shellWords(words), m[1]
 }
 
 // ko is measured as a peer of the final rung: it must compile the same

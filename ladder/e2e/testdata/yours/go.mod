@@ -1,0 +1,3 @@
+module example.com/yours
+
+go 1.26
