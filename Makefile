@@ -201,7 +201,7 @@ test-unit: ## Unit tests: the programs, the measuring tool and the repository's 
 	cd ladder && go test ./...
 
 .PHONY: test-e2e
-test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Tags only go-docker-e2e-* images and removes them; your images and cache mounts stay.
+test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Its images are go-docker-e2e-* or carry tags of their own, and are removed; your go-docker-final and cache mounts keep their IDs.
 	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 60m ./e2e
 
 .PHONY: lint

@@ -112,5 +112,6 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	if _, err := docker.Inspect(ctx, imagePrefix+"final"); err != nil {
 		errorf("make final after make distclean: %v", err)
 	}
+	removeTestImages(ctx)
 	return failures
 }
