@@ -113,7 +113,7 @@ define build_rung
 endef
 
 .PHONY: setup
-setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled. Writes a stamp in out/setup/ that lets the rung targets skip these checks.
+setup: ## Check the engine and buildx; make stand-in bases only if they cannot be pulled. May add buildx to ~/.docker/cli-plugins, pull or build base images (make distclean removes stand-ins), and as root with no engine build one (scripts/engine.sh stop). Writes a stamp in out/setup/.
 	@scripts/ensure-docker.sh
 
 # Options of a rung in the catalogue: what the build of $@ adds.
