@@ -109,3 +109,39 @@ func TestReadmeMakeTargetsExist(t *testing.T) {
 		t.Errorf("found %d make commands in README.md; is the pattern still right?", found)
 	}
 }
+
+// Every test README.md and docs/ name as a proof is a test of ladder/: a
+// renamed or deleted test cannot leave a claim standing on nothing.
+func TestDocsNameRealTests(t *testing.T) {
+	root, _ := readReadme(t)
+	pages, err := render.Docs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	err = filepath.WalkDir(filepath.Join(root, "ladder"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range regexp.MustCompile(`(?m)^func (Test[A-Z]\w*)\(`).FindAllStringSubmatch(string(b), -1) {
+			defined[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := 0
+	for _, page := range pages {
+		for _, m := range regexp.MustCompile("`(Test[A-Z]\\w*)`").FindAllStringSubmatch(readFile(t, root, page), -1) {
+			named++
+			if !defined[m[1]] {
+				t.Errorf("%s names %s, which no _test.go file under ladder/ defines", page, m[1])
+			}
+		}
+	}
+	if named == 0 {
+		t.Error("no test named in README.md or docs/: the pattern no longer matches how the docs name tests")
+	}
+}
