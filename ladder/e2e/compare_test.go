@@ -32,16 +32,43 @@ func runCompare(t *testing.T, ctx context.Context, args ...string) (string, erro
 	return stderr.String(), err
 }
 
-func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
+// One run of make compare RUNS=1 RUNGS=multi-stage,final with both peers
+// (a run costs minutes, so one run serves every check): the report
+// matches its schema, the rungs' cold builds did the work, and the peers,
+// docker init's Dockerfile and ko, were measured beside final in the same
+// run with their four scenarios; nothing compare tagged is left.
+func TestCompareMeasuresRungsAndPeers(t *testing.T) {
 	ctx := engine(t)
 	out := t.TempDir()
 	// Images an earlier, killed run left behind are not this run's: only
 	// what this run adds counts.
-	before := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")
-	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final", "-peers", "none"); err != nil {
+	listTagged := func() map[string]bool {
+		set := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")
+		for k := range dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-peer-*:compare-*") {
+			set[k] = true
+		}
+		for k := range dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=ko.local/go-docker-peer-*") {
+			set[k] = true
+		}
+		return set
+	}
+	before := listTagged()
+	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "multi-stage,final"); err != nil {
 		t.Fatalf("compare: %v\n%s", err, stderr)
 	}
 	rep := readReport(t, out)
+	t.Run("rungs", func(t *testing.T) { checkCompareRungs(t, out, rep) })
+	t.Run("peers", func(t *testing.T) { checkComparePeers(t, out, rep) })
+	// The tool cleans up after itself: no compare-tagged image was added.
+	if left := added(before, listTagged()); len(left) > 0 {
+		t.Errorf("images left behind by compare: %v", left)
+	}
+}
+
+// checkCompareRungs: the rungs asked for, in order; final's cold build
+// downloaded the modules and compiled gin; the context was measured with
+// and without .dockerignore; the table and chart were written.
+func checkCompareRungs(t *testing.T, out string, rep measure.Report) {
 	if len(rep.Rungs) != 2 || rep.Rungs[0].Name != "multi-stage" || rep.Rungs[1].Name != "final" {
 		t.Fatalf("rungs: got %+v, want multi-stage and final", rep.Rungs)
 	}
@@ -58,33 +85,11 @@ func TestCompareWritesAReportThatMatchesTheSchema(t *testing.T) {
 			t.Errorf("%s: %v (%d bytes)", f, err, len(b))
 		}
 	}
-	// The tool cleans up after itself: no compare-tagged image was added.
-	if left := added(before, dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-*:compare-*")); len(left) > 0 {
-		t.Errorf("images left behind by compare: %v", left)
-	}
 }
 
-// make compare RUNS=1 RUNGS=final measures the peers beside final, in the
-// same run: docker init's Dockerfile and ko, each with its four scenarios
-// and its image size, and removes their images afterwards.
-func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
-	ctx := engine(t)
-	out := t.TempDir()
-	listPeers := func() map[string]bool {
-		set := dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=go-docker-peer-*:compare-*")
-		for k := range dockerList(t, ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=ko.local/go-docker-peer-*") {
-			set[k] = true
-		}
-		return set
-	}
-	before := listPeers()
-	if stderr, err := runCompare(t, ctx, "-repo", repoRoot(t), "-out", out, "-runs", "1", "-rungs", "final"); err != nil {
-		t.Fatalf("compare: %v\n%s", err, stderr)
-	}
-	rep := readReport(t, out)
-	if len(rep.Rungs) != 1 || rep.Rungs[0].Name != "final" {
-		t.Fatalf("rungs: got %+v, want final", rep.Rungs)
-	}
+// checkComparePeers: docker init's Dockerfile and ko, each with its four
+// scenarios and its image size; what their caches did, from the logs.
+func checkComparePeers(t *testing.T, out string, rep measure.Report) {
 	var names []string
 	for _, p := range rep.Peers {
 		names = append(names, p.Name)
@@ -129,9 +134,6 @@ func TestCompareMeasuresThePeersBesideFinal(t *testing.T) {
 	table, ok := render.PeersTable(rep)
 	if !ok || !strings.Contains(table, "| docker-init |") || !strings.Contains(table, "| ko |") {
 		t.Errorf("README table from this report:\n%s", table)
-	}
-	if left := added(before, listPeers()); len(left) > 0 {
-		t.Errorf("peer images left behind by compare: %v", left)
 	}
 }
 

@@ -80,10 +80,14 @@ func (m *measurer) cleanup(before map[string]bool) {
 	for _, ref := range refs {
 		m.Docker.Output(ctx, "image", "rm", ref)
 	}
-	// Without -f: an image that also carries one of the reader's tags (the
-	// same content as their go-docker-final, say) is refused, not deleted.
+	// Only images no tag names any more: the final rung is reproducible,
+	// so its image here is often the very image of the reader's
+	// go-docker-final, and `docker image rm ID` deletes an image with one
+	// tag left, that tag included.
 	for id := range m.images {
-		m.Docker.Output(ctx, "image", "rm", id)
+		if tags, err := m.Docker.Output(ctx, "image", "inspect", "--format", "{{len .RepoTags}}", id); err == nil && strings.TrimSpace(tags) == "0" {
+			m.Docker.Output(ctx, "image", "rm", id)
+		}
 	}
 	if before == nil {
 		return
