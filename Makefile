@@ -37,6 +37,8 @@ RUNS           ?= 3
 RUNGS          ?=
 # What `make compare` measures beside the rungs: docker-init, ko, all or none.
 PEERS          ?= all
+# The port on 127.0.0.1 of `make shared-builder`'s BuildKit daemon.
+SHARED_BUILDER_PORT ?= 1234
 
 # Tools are installed once per version, into a folder named after it.
 ACTIONLINT_VERSION := v1.7.12
@@ -184,15 +186,29 @@ readme-results: ## Copy the last make compare and cache-demo results into README
 	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
 	out/bin/readme -repo .
 
+.PHONY: readme-cache-demo
+readme-cache-demo: ## Copy the last make cache-demo results into docs/ only (its blocks; no make compare needed).
+	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
+	out/bin/readme -repo . -cache-demo-only
+
 .PHONY: readme
 readme: ## readme-results, and rerun every transcript in README.md and docs/ in a throwaway copy (builds images; takes a while).
 	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
 	out/bin/readme -repo . -transcripts
 
 .PHONY: cache-demo
-cache-demo: setup setup-registry ## Rebuild the final rung on an empty builder from a registry container's caches (inline, registry mode=max): out/cache-demo.json.
+cache-demo: setup setup-registry setup-buildkit ## Rebuild the final rung on an empty builder from a registry container's caches (inline, registry mode=max), and from a new client of a shared builder: out/cache-demo.json.
 	@cd ladder && go build -o ../out/bin/cache-demo ./cmd/cache-demo
 	out/bin/cache-demo -repo . -docker $(DOCKER)
+
+.PHONY: shared-builder
+shared-builder: setup setup-buildkit ## Start one BuildKit daemon a team can share: a container on 127.0.0.1:SHARED_BUILDER_PORT (default 1234) only, mutual TLS with certificates in out/shared-builder/, and the buildx builder go-docker-shared that uses it. make distclean removes them.
+	@cd ladder && go build -o ../out/bin/shared-builder ./cmd/shared-builder
+	out/bin/shared-builder -repo . -docker $(DOCKER) -port $(SHARED_BUILDER_PORT)
+
+.PHONY: setup-buildkit
+setup-buildkit: ## Make sure the BuildKit image of the shared builder (moby/buildkit, or a stand-in) is here, for shared-builder, cache-demo and test.
+	@scripts/ensure-docker.sh buildkit
 
 .PHONY: setup-registry
 setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is here, for cache-demo and test.
@@ -209,7 +225,7 @@ test-unit: ## Unit tests: the programs, the measuring tool and the repository's 
 	cd ladder && go test ./...
 
 .PHONY: test-e2e
-test-e2e: setup setup-registry ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Its images are go-docker-e2e-* or carry tags of their own, and are removed; your go-docker-final and cache mounts keep their IDs.
+test-e2e: setup setup-registry setup-buildkit ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Its images are go-docker-e2e-* or carry tags of their own, and are removed; your go-docker-final and cache mounts keep their IDs.
 	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 60m ./e2e
 
 .PHONY: lint

@@ -2,6 +2,9 @@
 # distclean.sh: remove everything this project made in the Docker engine,
 # and nothing else (make distclean):
 #   - containers of its images and its registry containers (make cache-demo);
+#   - the shared builder (make shared-builder, make cache-demo): its
+#     containers, state volumes and networks, and the buildx builder
+#     go-docker-shared;
 #   - its images: every go-docker-* tag, every image built by the Makefile
 #     (LABEL io.github.go-docker.ladder, untagged ones included), and the
 #     stand-in bases (go-docker-stand-in/*, LABEL io.github.go-docker.stand-in),
@@ -31,6 +34,7 @@ if ! "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
 fi
 
 containers=$( {
+	"$DOCKER" ps -aq --filter label=io.github.go-docker.shared-builder
 	"$DOCKER" ps -aq --filter label=io.github.go-docker.ladder
 	"$DOCKER" ps -aq --filter label=io.github.go-docker.stand-in
 	"$DOCKER" ps -aq --filter label=io.github.go-docker.registry
@@ -39,6 +43,21 @@ if [ -n "$containers" ]; then
 	# shellcheck disable=SC2086 # one id per word
 	"$DOCKER" rm -f -v $containers >/dev/null
 fi
+
+# The shared builder's state volumes and networks (make shared-builder,
+# make cache-demo), and the buildx builder make shared-builder created.
+volumes=$("$DOCKER" volume ls -q --filter label=io.github.go-docker.shared-builder)
+if [ -n "$volumes" ]; then
+	# shellcheck disable=SC2086
+	"$DOCKER" volume rm -f $volumes >/dev/null
+fi
+networks=$("$DOCKER" network ls -q --filter label=io.github.go-docker.shared-builder)
+if [ -n "$networks" ]; then
+	# shellcheck disable=SC2086
+	"$DOCKER" network rm $networks >/dev/null
+fi
+# (buildx rm fails only when there is no such builder.)
+"$DOCKER" buildx rm go-docker-shared >/dev/null 2>&1 || true
 
 images=$( {
 	"$DOCKER" images -aq --filter "reference=$IMAGE_PREFIX*"
@@ -65,4 +84,5 @@ done
 n_c=$(printf '%s\n' "$containers" | grep -c . || true)
 n_i=$(printf '%s\n' "$images" | grep -c . || true)
 n_r=$(printf '%s\n' "$records" | grep -c . || true)
-echo "distclean: removed $n_c containers, $n_i images and $n_r cache mounts of this project"
+n_v=$(printf '%s\n' "$volumes" | grep -c . || true)
+echo "distclean: removed $n_c containers, $n_v volumes, $n_i images and $n_r cache mounts of this project"

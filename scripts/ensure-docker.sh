@@ -23,6 +23,10 @@
 #        scripts/ensure-docker.sh registry     the registry image for make cache-demo:
 #                                              registry:3, or a stand-in built from the
 #                                              CNCF Distribution Go module
+#        scripts/ensure-docker.sh buildkit     the BuildKit image for the shared builder:
+#                                              moby/buildkit:<BUILDKIT_VERSION>, or a stand-in
+#                                              built from the BuildKit and runc Go modules
+#        scripts/ensure-docker.sh buildkit-image  print the BuildKit image to run
 #        scripts/ensure-docker.sh build-flags  print the --build-context flags that point
 #                                              builds at the stand-ins in use (or nothing),
 #                                              setting up first if no stamp says it was done
@@ -40,7 +44,8 @@
 # fails, make drops the stamp and runs this script again, whose one line
 # then says what is missing (no engine, say).
 # Environment: DOCKER (default docker), GO_VERSION (default 1.26),
-#              ALPINE_VERSION (default 3.23), REGISTRY_VERSION (default 3)
+#              ALPINE_VERSION (default 3.23), REGISTRY_VERSION (default 3),
+#              BUILDKIT_VERSION (default v0.34.2)
 #
 # Portable: bash 3.2, a BSD userland (no timeout, setsid, GNU flags).
 set -eu
@@ -50,6 +55,8 @@ DOCKER=${DOCKER:-docker}
 GO_VERSION=${GO_VERSION:-1.26}
 ALPINE_VERSION=${ALPINE_VERSION:-3.23}
 REGISTRY_VERSION=${REGISTRY_VERSION:-3}
+BUILDKIT_VERSION=${BUILDKIT_VERSION:-v0.34.2}
+RUNC_VERSION=v1.5.3
 BUILDX_VERSION=v0.19.3
 DISTRIBUTION_VERSION=v3.1.2
 STAND_IN_LABEL=io.github.go-docker.stand-in
@@ -280,6 +287,58 @@ DOCKERFILE
 		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/registry-build.log"))"
 }
 
+# The BuildKit daemon of the shared builder (make shared-builder, make
+# cache-demo): the official image, pinned, or a stand-in.
+buildkit_image() {
+	local image="moby/buildkit:$BUILDKIT_VERSION"
+	if have_image "$image"; then echo "$image"; else echo "$STAND_IN_PREFIX$image"; fi
+}
+
+# module_build MODULE@VERSION OUT PKG [go build flags...]: go install refuses
+# modules whose go.mod has exclude directives (BuildKit's does), so build in
+# a writable copy of the downloaded module instead.
+module_build() {
+	local mod=$1 out=$2 pkg=$3 src name
+	shift 3
+	name=${mod%@*}
+	name=${name##*/}
+	src=$(cd "$work" && GOFLAGS=-mod=mod GO111MODULE=on go mod download -json "$mod" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+	[ -n "$src" ] && [ -d "$src" ] || { echo "go mod download $mod found no module folder" >&2; return 1; }
+	rm -rf "$work/$name-src"
+	cp -R "$src" "$work/$name-src"
+	chmod -R u+w "$work/$name-src"
+	(cd "$work/$name-src" && GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$out" "$@" "$pkg")
+}
+
+ensure_buildkit() {
+	local image="moby/buildkit:$BUILDKIT_VERSION"
+	usable "$image" && return 0
+	have_image "$STAND_IN_PREFIX$image" && return 0
+	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	[ "$(uname -s)" = Linux ] && command -v cc >/dev/null 2>&1 ||
+		die "$image cannot be pulled, and a stand-in needs Linux and a C compiler (for runc): make it pullable and retry"
+	fetch_busybox "$image"
+	local dir="$work/buildkit"
+	stand_in_context "$dir"
+	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from github.com/moby/buildkit $BUILDKIT_VERSION and github.com/opencontainers/runc $RUNC_VERSION (about 2 min)"
+	CGO_ENABLED=0 module_build "github.com/moby/buildkit@$BUILDKIT_VERSION" "$dir/buildkitd" ./cmd/buildkitd \
+		-ldflags "-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" >"$work/buildkitd.log" 2>&1 ||
+		die "could not build buildkitd ($(tail -n 1 "$work/buildkitd.log")); make $image pullable and retry"
+	# runc runs the build steps; static, as the image has no C library.
+	CGO_ENABLED=1 module_build "github.com/opencontainers/runc@$RUNC_VERSION" "$dir/runc" . \
+		-tags "seccomp urfave_cli_no_docs netgo osusergo" -ldflags "-s -w -extldflags -static" >"$work/runc.log" 2>&1 ||
+		die "could not build runc ($(tail -n 1 "$work/runc.log")); static linking needs libseccomp's static library (Debian: libseccomp-dev); or make $image pullable"
+	{
+		stand_in_dockerfile_head
+		echo "LABEL org.opencontainers.image.description=\"Stand-in for $image: buildkitd $BUILDKIT_VERSION and a static runc $RUNC_VERSION on busybox, built by scripts/ensure-docker.sh\""
+		echo 'COPY buildkitd runc /usr/bin/'
+		echo 'VOLUME /var/lib/buildkit'
+		echo 'ENTRYPOINT ["/usr/bin/buildkitd"]'
+	} >"$dir/Dockerfile"
+	"$DOCKER" buildx build --load -q -t "$STAND_IN_PREFIX$image" "$dir" >/dev/null 2>"$work/buildkit-build.log" ||
+		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/buildkit-build.log"))"
+}
+
 write_stamp() {
 	mkdir -p "$STAMP_DIR" 2>/dev/null || return 0
 	# A file of this process's own, then a rename: two makes running at
@@ -318,7 +377,15 @@ build-flags)
 registry-image)
 	registry_image
 	;;
+buildkit)
+	ensure_engine
+	ensure_buildx
+	ensure_buildkit
+	;;
+buildkit-image)
+	buildkit_image
+	;;
 *)
-	die "unknown argument '$1': use no argument, 'registry', 'build-flags', 'registry-image' or 'forget'"
+	die "unknown argument '$1': use no argument, 'registry', 'buildkit', 'build-flags', 'registry-image', 'buildkit-image' or 'forget'"
 	;;
 esac

@@ -18,14 +18,27 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
 )
+
+// freePort is a TCP port on 127.0.0.1 that nothing listens on now.
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}
 
 // distcleanEnv turns the distclean check on when set to 1.
 const distcleanEnv = "GO_DOCKER_TEST_DISTCLEAN"
@@ -78,6 +91,17 @@ func distcleanLast(code int, root string) int {
 // meaningless returns at once, as t.Fatal would.
 func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	errorf := func(format string, args ...any) { failures = append(failures, fmt.Sprintf(format, args...)) }
+	// A shared builder too: its daemon, state volume and buildx builder.
+	port, err := freePort()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if _, err := makeIn(ctx, root, "shared-builder", "SHARED_BUILDER_PORT="+port); err != nil {
+		return []string{err.Error()}
+	}
+	if _, err := docker.Output(ctx, "buildx", "inspect", "--bootstrap", "go-docker-shared"); err != nil {
+		errorf("make shared-builder: its builder does not answer: %v", err)
+	}
 	// The reader's prefix: distclean removes every go-docker-* image,
 	// the tests' go-docker-e2e-* included.
 	if _, err := makeIn(ctx, root, "distclean", "IMAGE_PREFIX=go-docker-"); err != nil {
@@ -94,6 +118,17 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 		if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+label); strings.TrimSpace(out) != "" {
 			errorf("after make distclean, containers with %s: %s", label, out)
 		}
+	}
+	for _, kind := range []string{"volume", "network"} {
+		if out, _ := docker.Output(ctx, kind, "ls", "-q", "--filter", "label="+sharedbuilder.Label); strings.TrimSpace(out) != "" {
+			errorf("after make distclean, %ss with %s: %s", kind, sharedbuilder.Label, out)
+		}
+	}
+	if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+sharedbuilder.Label); strings.TrimSpace(out) != "" {
+		errorf("after make distclean, containers with %s: %s", sharedbuilder.Label, out)
+	}
+	if _, err := docker.Output(ctx, "buildx", "inspect", "go-docker-shared"); err == nil {
+		errorf("after make distclean, the buildx builder go-docker-shared is still there")
 	}
 	out, err := docker.Output(ctx, "system", "df", "-v", "--format", "{{range .BuildCache}}{{println .CacheType .Description}}{{end}}")
 	if err != nil {

@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 type options struct {
 	repo, out   string
 	transcripts bool
+	cacheDemo   bool
 }
 
 // parseFlags reads the flags; usage errors name make readme, since make
@@ -46,7 +47,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
 	fs.StringVar(&o.out, "out", "", "where compare.json and cache-demo.json are (default: out/ in the repository)")
 	fs.BoolVar(&o.transcripts, "transcripts", false, "also rerun the commands of every transcript (builds images; takes a while)")
-	return o, cli.Parse(fs, args, stderr, "make readme")
+	fs.BoolVar(&o.cacheDemo, "cache-demo-only", false, "rewrite only the cache demo's blocks, from out/cache-demo.json (after make cache-demo, without a make compare)")
+	if err := cli.Parse(fs, args, stderr, "make readme"); err != nil {
+		return o, err
+	}
+	if o.cacheDemo && o.transcripts {
+		return o, cli.Usage(fmt.Errorf("-cache-demo-only and -transcripts: choose one (make readme-cache-demo, or make readme)"))
+	}
+	return o, nil
 }
 
 // readme rewrites the generated parts of the pages from the results in
@@ -59,6 +67,14 @@ func readme(ctx context.Context, o options, stderr io.Writer) error {
 	out := o.out
 	if out == "" {
 		out = filepath.Join(root, "out")
+	}
+	if o.cacheDemo {
+		pages, err := render.UpdateCacheDemo(root, out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "readme: updated the cache demo's blocks of", pages)
+		return nil
 	}
 	if err := render.UpdateDocs(ctx, root, out, o.transcripts); err != nil {
 		return err

@@ -157,7 +157,7 @@ type Breakdown struct {
 	Metadata float64 // base image metadata and named contexts
 	GoBuild  float64 // the go build step (its container start included)
 	Steps    float64 // every other Dockerfile step
-	Export   float64 // exporting to image (layers, manifest, naming)
+	Export   float64 // exporting to image (layers, manifest, naming; a remote builder's tarball and its import)
 	Other    float64
 }
 
@@ -171,7 +171,8 @@ func (p Progress) Breakdown(wall float64) Breakdown {
 			b.Metadata += s.Seconds
 		case strings.HasPrefix(n, "[internal]"):
 			b.Context += s.Seconds
-		case strings.HasPrefix(n, "exporting"), strings.HasPrefix(n, "writing image"), strings.HasPrefix(n, "naming to"):
+		case strings.HasPrefix(n, "exporting"), strings.HasPrefix(n, "writing image"), strings.HasPrefix(n, "naming to"),
+			strings.HasPrefix(n, "importing to docker"): // --load from a remote builder: the tarball's import
 			b.Export += s.Seconds
 		case strings.Contains(n, "go build"):
 			b.GoBuild += s.Seconds

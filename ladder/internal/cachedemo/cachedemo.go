@@ -1,6 +1,7 @@
 // Package cachedemo measures what a remote build cache carries: the final
 // rung built cold with a cache export to a registry container, then rebuilt
-// on an empty builder from that cache, unchanged and after an edit.
+// on an empty builder from that cache, unchanged and after an edit; and,
+// as a third mode, what one shared BuildKit daemon carries to a new client.
 package cachedemo
 
 import (
@@ -23,15 +24,20 @@ type Report struct {
 	RegistryImage string    `json:"registry_image"` // what ran the registry
 	StandInBases  bool      `json:"stand_in_bases"`
 	Modes         []Mode    `json:"modes"`
+	// SharedBuilder is the shared-builder mode's own record: the daemon,
+	// the refused connections, and what --load and a push cost.
+	SharedBuilder *SharedBuilder `json:"shared_builder,omitempty"`
 }
 
 // Mode is one way of exporting the layer cache.
 type Mode struct {
-	// Name is "inline" (the cache metadata rides in the pushed image) or
+	// Name is "inline" (the cache metadata rides in the pushed image),
 	// "registry-max" (a cache manifest of its own, every stage's layers:
-	// --cache-to type=registry,mode=max).
+	// --cache-to type=registry,mode=max) or "shared-builder" (no export:
+	// one BuildKit daemon, cache mounts included, that every client
+	// builds on; its "empty builder" builds are a new client's).
 	Name     string `json:"name"`
-	CacheRef string `json:"cache_ref"` // what --cache-from names
+	CacheRef string `json:"cache_ref"` // what --cache-from names; shared-builder: the daemon's endpoint
 	// ColdS: no cache at all, exporting the cache. EmptyBuilderNoopS: an
 	// empty builder, --cache-from the registry, nothing changed.
 	// EmptyBuilderEditS: the same after a one-line edit.
@@ -63,7 +69,8 @@ type StepCounts struct {
 var modes = []string{"inline", "registry-max"}
 
 // Run rebuilds the last rung of the catalogue (final) on an empty builder from a registry,
-// for each way of exporting the layer cache: inline, and registry mode=max.
+// for each way of exporting the layer cache: inline, and registry mode=max;
+// then on a shared builder from a new client (see sharedBuilder).
 // It works in a throwaway copy with cache-mount ids of its own, and removes
 // the images, build cache and registry container it made.
 func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.Writer) (Report, error) {
@@ -99,6 +106,11 @@ func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.
 		}
 		rep.Modes = append(rep.Modes, m)
 	}
+	m, sb, err := s.sharedBuilder(ctx, root, tmp)
+	if err != nil {
+		return rep, err
+	}
+	rep.Modes, rep.SharedBuilder = append(rep.Modes, m), sb
 	return rep, nil
 }
 
@@ -242,10 +254,15 @@ func (s *demo) rebuildAfterEdit(ctx context.Context, m *Mode) error {
 // build runs one build of the rung in the copy, with its own log file, and
 // names the mode and the build in its progress lines and errors.
 func (s *demo) build(ctx context.Context, mode, name string, opts docker.BuildOptions) (docker.BuildResult, error) {
+	return s.buildOn(ctx, s.d, mode, name, opts)
+}
+
+// buildOn is build by another Docker client than the demo's own.
+func (s *demo) buildOn(ctx context.Context, c docker.Docker, mode, name string, opts docker.BuildOptions) (docker.BuildResult, error) {
 	opts.Dir, opts.Dockerfile = s.dir, s.rung.Dockerfile
 	opts.LogFile = filepath.Join(s.logDir, "cache-demo-"+mode+"-"+name+".log")
 	s.say("%s: %s build...", mode, name)
-	res, err := s.d.Build(ctx, opts)
+	res, err := c.Build(ctx, opts)
 	if err != nil {
 		return res, fmt.Errorf("cache demo, %s %s build: %w", mode, name, err)
 	}

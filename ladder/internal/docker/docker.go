@@ -35,6 +35,18 @@ type Docker struct {
 	// BaseFlags are the --build-context flags that point builds at
 	// stand-in base images (from StandInFlags); empty with the real ones.
 	BaseFlags []string
+	// Env is added to the environment of every docker command: a client
+	// of its own (DOCKER_CONFIG=...), as the shared builder's clients are.
+	Env []string
+}
+
+// command is docker with args, in this client's environment.
+func (d Docker) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, d.bin(), args...)
+	if len(d.Env) > 0 {
+		cmd.Env = append(os.Environ(), d.Env...)
+	}
+	return cmd
 }
 
 // StandInFlags asks scripts/ensure-docker.sh which stand-in base images are
@@ -59,14 +71,27 @@ func (d Docker) RegistryImage(ctx context.Context, repo string) (string, error) 
 	return strings.TrimSpace(out), err
 }
 
+// BuildKitImage makes sure the image of the shared builder's daemon is
+// here (moby/buildkit, pinned, or a stand-in built from the BuildKit and
+// runc Go modules where it cannot be pulled), and names it.
+func (d Docker) BuildKitImage(ctx context.Context, repo string) (string, error) {
+	if _, err := d.ensureDocker(ctx, repo, "buildkit"); err != nil {
+		return "", err
+	}
+	out, err := d.ensureDocker(ctx, repo, "buildkit-image")
+	return strings.TrimSpace(out), err
+}
+
 // ensureDocker runs scripts/ensure-docker.sh with one argument, for this
 // CLI and the extra environment given, and returns what it printed.
 func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), arg)
-	cmd.Env = append(append(os.Environ(), "DOCKER="+d.bin()), env...)
+	cmd.Env = append(append(append(os.Environ(), d.Env...), "DOCKER="+d.bin()), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("scripts/ensure-docker.sh %s: %w", arg, err)
+		return "", fmt.Errorf("scripts/ensure-docker.sh %s: %w: %s", arg, err, LastLine(stderr.String()))
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -101,7 +126,7 @@ var errNoEngine = errors.New("no Docker engine answers: start Docker, or run scr
 // Output runs docker with args and returns its stdout. A failure carries
 // the command and its stderr.
 func (d Docker) Output(ctx context.Context, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, d.bin(), args...)
+	cmd := d.command(ctx, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -198,7 +223,7 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 	args = append(args, o.ExtraFlags...)
 	args = append(args, o.Dir)
 
-	cmd := exec.CommandContext(ctx, d.bin(), args...)
+	cmd := d.command(ctx, args...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	start := time.Now()
@@ -340,7 +365,7 @@ func sortedKeys(m map[string]string) []string {
 // CombinedOutput runs docker with args and returns stdout and stderr
 // together.
 func (d Docker) CombinedOutput(ctx context.Context, args ...string) (string, error) {
-	out, err := exec.CommandContext(ctx, d.bin(), args...).CombinedOutput()
+	out, err := d.command(ctx, args...).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}

@@ -100,6 +100,41 @@ func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 	return writeDocs(root, svg, pages, updated)
 }
 
+// UpdateCacheDemo rewrites only the cache demo's blocks of README.md and
+// docs/*.md from out/cache-demo.json, and returns the pages it changed.
+func UpdateCacheDemo(root, out string) ([]string, error) {
+	var demo cachedemo.Report
+	if err := readResult(out, "cache-demo.json", "make cache-demo", &demo); err != nil {
+		return nil, err
+	}
+	pages, err := Docs(root)
+	if err != nil {
+		return nil, err
+	}
+	var changed []string
+	updated := map[string]string{}
+	for _, page := range pages {
+		b, err := os.ReadFile(filepath.Join(root, page))
+		if err != nil {
+			return nil, err
+		}
+		if cacheDemoBlock.Match(b) {
+			updated[page] = replaceCacheDemo(string(b), demo)
+			changed = append(changed, page)
+		}
+	}
+	for _, page := range changed {
+		if err := os.WriteFile(filepath.Join(root, page), []byte(updated[page]), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return changed, nil
+}
+
+func replaceCacheDemo(s string, demo cachedemo.Report) string {
+	return cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
+}
+
 // docsUpdate is what generating each page needs: the report, where the
 // results are, and the copy the transcripts run in ("" for none).
 type docsUpdate struct {
@@ -131,7 +166,7 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 		if err := readResult(u.out, "cache-demo.json", "make cache-demo", &demo); err != nil {
 			return "", err
 		}
-		s = cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
+		s = replaceCacheDemo(s, demo)
 	}
 	if u.copyDir != "" {
 		if s, err = ReplaceTranscripts(ctx, s, u.copyDir); err != nil {

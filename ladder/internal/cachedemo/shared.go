@@ -1,0 +1,178 @@
+package cachedemo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
+)
+
+// SharedBuilderMode names the third mode: no cache export at all, one
+// BuildKit daemon that every client builds on.
+const SharedBuilderMode = "shared-builder"
+
+// SharedBuilder is what the shared-builder mode recorded besides its row.
+type SharedBuilder struct {
+	Image    string `json:"image"`    // what ran buildkitd
+	Endpoint string `json:"endpoint"` // tcp://127.0.0.1:port: loopback only
+	// Real connection attempts to the daemon: a TLS handshake, then the
+	// HTTP/2 preface a gRPC client sends. The client with the CA's
+	// certificate must get in, or the refusals would prove nothing.
+	AcceptedClientCert       bool   `json:"accepted_client_cert"`
+	RefusedWithoutClientCert bool   `json:"refused_without_client_cert"`
+	RefusedOtherCA           bool   `json:"refused_other_ca"`
+	WithoutClientCertError   string `json:"without_client_cert_error"`
+	OtherCAError             string `json:"other_ca_error"`
+	// Client B's edit rebuild with --load (the image travels back to the
+	// engine as a tarball) and, after another edit, pushed to the registry
+	// instead; each with the part BuildKit spent exporting.
+	EditLoadS    float64 `json:"edit_load_s"`
+	LoadExportS  float64 `json:"load_export_s"`
+	EditPushS    float64 `json:"edit_push_s"`
+	PushExportS  float64 `json:"push_export_s"`
+	PushedRef    string  `json:"pushed_ref"`
+	PushedBytes  int64   `json:"pushed_bytes"`
+	ClientsBuilt int     `json:"clients"` // DOCKER_CONFIG folders that built: A and B
+}
+
+// sharedBuilder measures the third mode. Client A builds the rung cold on
+// a new shared daemon; client B, with a DOCKER_CONFIG and buildx state of
+// its own that never built, rebuilds it unchanged, then after an edit.
+// The row's "empty builder" columns are client B's: a client that is
+// new, on a builder that is not.
+func (s *demo) sharedBuilder(ctx context.Context, root, tmp string) (Mode, *SharedBuilder, error) {
+	m := Mode{Name: SharedBuilderMode}
+	s.say("%s: making sure the BuildKit image is here (a stand-in is built from Go modules where none can be pulled: about 2 min)", m.Name)
+	image, err := s.d.BuildKitImage(ctx, root)
+	if err != nil {
+		return m, nil, err
+	}
+	certs := filepath.Join(tmp, "certs")
+	if err := sharedbuilder.WriteCerts(certs); err != nil {
+		return m, nil, err
+	}
+	// One network with the registry, so the daemon can push to it by name.
+	network := "go-docker-demo" + s.runID
+	if _, err := s.d.Output(ctx, "network", "create", "--label", sharedbuilder.Label+"=true", network); err != nil {
+		return m, nil, err
+	}
+	defer s.d.Output(context.Background(), "network", "rm", network)
+	if _, err := s.d.Output(ctx, "network", "connect", "--alias", "registry", network, s.reg.id); err != nil {
+		return m, nil, err
+	}
+	defer s.d.Output(context.Background(), "network", "disconnect", "-f", network, s.reg.id)
+	daemon, err := sharedbuilder.Start(ctx, s.d, sharedbuilder.Options{Name: network + "-buildkitd", Image: image,
+		CertDir: certs, Network: network, HTTPRegistries: []string{"registry:5000"}})
+	if err != nil {
+		return m, nil, err
+	}
+	defer daemon.Stop()
+	sb := &SharedBuilder{Image: image, Endpoint: daemon.Endpoint()}
+	m.CacheRef = sb.Endpoint
+	s.say("%s: buildkitd (%s) on %s, mutual TLS", m.Name, image, sb.Endpoint)
+	if err := s.probe(ctx, daemon, certs, sb); err != nil {
+		return m, sb, err
+	}
+
+	// The stand-in bases, if any, go to the daemon through the session.
+	d := s.d
+	if d.BaseFlags, err = sharedbuilder.OCILayoutFlags(ctx, s.d, s.d.BaseFlags, filepath.Join(tmp, "bases")); err != nil {
+		return m, sb, err
+	}
+	files := sharedbuilder.CertFiles(certs)
+	a, err := sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-a"), "go-docker-a", daemon, files)
+	if err != nil {
+		return m, sb, err
+	}
+	b, err := sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-b"), "go-docker-b", daemon, files)
+	if err != nil {
+		return m, sb, err
+	}
+	sb.ClientsBuilt = 2
+	on := func(name string) []string { return []string{"--builder", name} }
+
+	if err := os.WriteFile(s.main, s.original, 0o644); err != nil {
+		return m, sb, err
+	}
+	cold, err := s.buildOn(ctx, a, m.Name, "client-a-cold", docker.BuildOptions{Tag: s.local, NoCache: true, ExtraFlags: on("go-docker-a")})
+	if err != nil {
+		return m, sb, err
+	}
+	m.ColdS = cold.Duration.Seconds()
+	s.dropLocal()
+	noop, err := s.buildOn(ctx, b, m.Name, "client-b-noop", docker.BuildOptions{Tag: s.local, ExtraFlags: on("go-docker-b")})
+	if err != nil {
+		return m, sb, err
+	}
+	m.EmptyBuilderNoopS = noop.Duration.Seconds()
+	m.NoopSteps.Ran, m.NoopSteps.Cached = noop.Ran()
+	s.dropLocal()
+
+	if err := repo.EditGreeting(s.main, "cache demo shared builder load "+s.runID); err != nil {
+		return m, sb, err
+	}
+	edit, err := s.buildOn(ctx, b, m.Name, "client-b-edit", docker.BuildOptions{Tag: s.local, ExtraFlags: on("go-docker-b")})
+	if err != nil {
+		return m, sb, err
+	}
+	m.EmptyBuilderEditS = edit.Duration.Seconds()
+	m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
+	if st, ok := edit.Find("go build"); ok {
+		m.PackagesCompiledAfterEdit = len(st.Output)
+	}
+	sb.EditLoadS, sb.LoadExportS = m.EmptyBuilderEditS, edit.Breakdown(m.EmptyBuilderEditS).Export
+	s.dropLocal()
+
+	// The same loop, pushing to the registry instead of loading.
+	if err := repo.EditGreeting(s.main, "cache demo shared builder push "+s.runID); err != nil {
+		return m, sb, err
+	}
+	tag := "shared-" + s.runID
+	sb.PushedRef = "registry:5000/" + s.rung.Image("go-docker-") + ":" + tag
+	push, err := s.buildOn(ctx, b, m.Name, "client-b-edit-push", docker.BuildOptions{
+		Output: "type=image,name=" + sb.PushedRef + ",push=true", ExtraFlags: on("go-docker-b")})
+	if err != nil {
+		return m, sb, err
+	}
+	sb.EditPushS, sb.PushExportS = push.Duration.Seconds(), push.Breakdown(push.Duration.Seconds()).Export
+	if sb.PushedBytes, err = s.reg.Bytes(ctx, s.rung.Image("go-docker-"), tag); err != nil {
+		return m, sb, err
+	}
+	s.say("%s: client B after an edit: %.1f s with --load, %.1f s pushing %s", m.Name, sb.EditLoadS, sb.EditPushS, docker.HumanSize(sb.PushedBytes))
+	return m, sb, os.WriteFile(s.main, s.original, 0o644)
+}
+
+// probe makes the three real connection attempts SharedBuilder records.
+func (s *demo) probe(ctx context.Context, daemon *sharedbuilder.Daemon, certs string, sb *SharedBuilder) error {
+	good, err := sharedbuilder.LoadClient(certs)
+	if err != nil {
+		return err
+	}
+	stranger, err := sharedbuilder.StrangerCert()
+	if err != nil {
+		return err
+	}
+	sb.AcceptedClientCert = sharedbuilder.Probe(ctx, daemon.Addr, good) == nil
+	noCert := sharedbuilder.Probe(ctx, daemon.Addr, sharedbuilder.ClientTLS{CA: good.CA})
+	sb.RefusedWithoutClientCert = noCert != nil && sharedbuilder.Refused(noCert)
+	other := sharedbuilder.Probe(ctx, daemon.Addr, sharedbuilder.ClientTLS{CA: good.CA, Cert: stranger})
+	sb.RefusedOtherCA = other != nil && sharedbuilder.Refused(other)
+	if noCert != nil {
+		sb.WithoutClientCertError = noCert.Error()
+	}
+	if other != nil {
+		sb.OtherCAError = other.Error()
+	}
+	s.say("%s: client certificate accepted: %v; without one refused: %v (%s); another CA's refused: %v (%s)", SharedBuilderMode,
+		sb.AcceptedClientCert, sb.RefusedWithoutClientCert, sb.WithoutClientCertError, sb.RefusedOtherCA, sb.OtherCAError)
+	return nil
+}
+
+// dropLocal removes the image a --load put into the engine, so the next
+// load leaves no untagged one behind.
+func (s *demo) dropLocal() {
+	s.d.Output(context.Background(), "image", "rm", "-f", s.local)
+}
