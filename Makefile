@@ -226,7 +226,7 @@ test-unit: ## Unit tests: the programs, the measuring tool and the repository's 
 
 .PHONY: test-e2e
 test-e2e: setup setup-registry setup-buildkit ## End-to-end: build every rung, run it, probe it over HTTP, check the caches. Its images are go-docker-e2e-* or carry tags of their own, and are removed; your go-docker-final and cache mounts keep their IDs.
-	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 60m ./e2e
+	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 75m ./e2e
 
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint on the CI workflow, and BuildKit's build checks on every Dockerfile.
