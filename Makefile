@@ -250,6 +250,6 @@ clean: ## Remove this project's images and out/ (stand-ins, caches and base imag
 	rm -rf out
 
 .PHONY: distclean
-distclean: ## clean, plus everything else this project made in the engine: stand-ins, registry containers, its cache mounts.
+distclean: ## clean, plus everything else this project made in the engine: stand-ins, registry containers, the shared builder (containers, volumes, networks, buildx builder go-docker-shared), its cache mounts.
 	@scripts/distclean.sh
 	rm -rf out

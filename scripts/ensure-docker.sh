@@ -315,7 +315,7 @@ ensure_buildkit() {
 	usable "$image" && return 0
 	have_image "$STAND_IN_PREFIX$image" && return 0
 	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
-	[ "$(uname -s)" = Linux ] && command -v cc >/dev/null 2>&1 ||
+	[ "$(uname -s)" = Linux ] && command -v "${CC:-gcc}" >/dev/null 2>&1 ||
 		die "$image cannot be pulled, and a stand-in needs Linux and a C compiler (for runc): make it pullable and retry"
 	fetch_busybox "$image"
 	local dir="$work/buildkit"

@@ -19,8 +19,8 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+cachedemo.RegistryLabel)
 	shared := func() map[string]bool {
 		set := map[string]bool{}
-		for _, kind := range []string{"container", "volume", "network"} {
-			for k := range dockerList(t, ctx, kind, "ls", "-q", "--filter", "label="+sharedbuilder.Label) {
+		for kind, args := range map[string][]string{"container": {"ps", "-aq"}, "volume": {"volume", "ls", "-q"}, "network": {"network", "ls", "-q"}} {
+			for k := range dockerList(t, ctx, append(args, "--filter", "label="+sharedbuilder.Label)...) {
 				set[kind+" "+k] = true
 			}
 		}

@@ -106,6 +106,8 @@ func saveLayout(ctx context.Context, d docker.Docker, image, dir string) (string
 		return "", err
 	}
 	xerr := untar(stdout, dir)
+	// Read what untar left, or docker save blocks on a full pipe.
+	io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {
 		return "", fmt.Errorf("docker save %s: %v: %s", image, err, strings.TrimSpace(stderr.String()))
 	}

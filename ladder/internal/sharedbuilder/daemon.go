@@ -75,25 +75,37 @@ func Start(ctx context.Context, d docker.Docker, o Options) (*Daemon, error) {
 	if _, err := d.Output(ctx, args...); err != nil {
 		return nil, err
 	}
+	// A failure removes the container only: the state volume, and the
+	// cache in it, are what a restart must keep (make distclean removes it).
 	if _, err := d.Output(ctx, "cp", stage+"/.", o.Name+":/etc/buildkit/"); err != nil {
-		b.Stop()
+		b.removeContainer()
 		return nil, err
 	}
 	if _, err := d.Output(ctx, "start", o.Name); err != nil {
-		b.Stop()
-		return nil, err
+		b.removeContainer()
+		if o.HostPort == "" {
+			return nil, fmt.Errorf("could not start buildkitd in %s: %s", o.Name, firstLine(err.Error()))
+		}
+		return nil, fmt.Errorf("could not start buildkitd on 127.0.0.1:%s (%s): is the port taken? Choose another: make shared-builder SHARED_BUILDER_PORT=PORT",
+			o.HostPort, firstLine(err.Error()))
 	}
 	port, err := d.Output(ctx, "port", o.Name, daemonPort+"/tcp")
 	if err != nil {
-		b.Stop()
+		b.removeContainer()
 		return nil, err
 	}
 	b.Addr = strings.TrimSpace(strings.SplitN(strings.TrimSpace(port), "\n", 2)[0])
 	if err := b.waitReady(ctx, o.CertDir); err != nil {
-		b.Stop()
+		b.removeContainer()
 		return nil, err
 	}
 	return b, nil
+}
+
+// firstLine is the first line of a multi-line error, for a one-line message.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }
 
 // stageConfig lays out what the daemon's /etc/buildkit gets: the CA, the
@@ -141,11 +153,19 @@ func (b *Daemon) waitReady(ctx context.Context, certDir string) error {
 	}
 }
 
-// Stop removes the container and its state volume. It runs even when the
-// caller's context was cancelled.
+// Stop removes the container and its state volume, the cache with it (the
+// cache demo's daemon is a throwaway). It runs even when the caller's
+// context was cancelled.
 func (b *Daemon) Stop() {
+	b.removeContainer()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b.d.Output(ctx, "rm", "-f", "-v", b.Name)
 	b.d.Output(ctx, "volume", "rm", "-f", b.Name+"-state")
+}
+
+// removeContainer removes the daemon's container and keeps its volume.
+func (b *Daemon) removeContainer() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b.d.Output(ctx, "rm", "-f", b.Name)
 }

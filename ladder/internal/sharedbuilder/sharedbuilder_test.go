@@ -119,8 +119,11 @@ func TestWriteCertsChains(t *testing.T) {
 	}
 	// Private keys are for their owner only.
 	for _, f := range []string{caKeyFile, ServerKeyFile, ClientKeyFile} {
-		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Mode().Perm() != 0o600 {
-			t.Errorf("%s: %v, mode %v; want 0600", f, err, st.Mode().Perm())
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+		} else if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v; want 0600", f, st.Mode().Perm())
 		}
 	}
 }
