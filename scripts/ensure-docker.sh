@@ -320,7 +320,7 @@ ensure_buildkit() {
 	fetch_busybox "$image"
 	local dir="$work/buildkit"
 	stand_in_context "$dir"
-	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from github.com/moby/buildkit $BUILDKIT_VERSION and github.com/opencontainers/runc $RUNC_VERSION (about 2 min)"
+	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from github.com/moby/buildkit $BUILDKIT_VERSION and github.com/opencontainers/runc $RUNC_VERSION (a few minutes, once)"
 	CGO_ENABLED=0 module_build "github.com/moby/buildkit@$BUILDKIT_VERSION" "$dir/buildkitd" ./cmd/buildkitd \
 		-ldflags "-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" >"$work/buildkitd.log" 2>&1 ||
 		die "could not build buildkitd ($(tail -n 1 "$work/buildkitd.log")); make $image pullable and retry"

@@ -45,7 +45,7 @@ type SharedBuilder struct {
 // new, on a builder that is not.
 func (s *demo) sharedBuilder(ctx context.Context, root, tmp string) (Mode, *SharedBuilder, error) {
 	m := Mode{Name: SharedBuilderMode}
-	s.say("%s: making sure the BuildKit image is here (a stand-in is built from Go modules where none can be pulled: about 2 min)", m.Name)
+	s.say("%s: making sure the BuildKit image is here (a stand-in is built from Go modules where none can be pulled: a few minutes, once)", m.Name)
 	image, err := s.d.BuildKitImage(ctx, root)
 	if err != nil {
 		return m, nil, err
