@@ -40,60 +40,14 @@ type Docker struct {
 	Env []string
 }
 
-// command is docker with args, in this client's environment.
-func (d Docker) command(ctx context.Context, args ...string) *exec.Cmd {
+// Command is docker with args, in this client's environment, for callers
+// that need the process itself (to stream its output, say).
+func (d Docker) Command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, d.bin(), args...)
 	if len(d.Env) > 0 {
 		cmd.Env = append(os.Environ(), d.Env...)
 	}
 	return cmd
-}
-
-// StandInFlags asks scripts/ensure-docker.sh which stand-in base images are
-// in use, and returns the --build-context flags that select them. The
-// script is the one place that decides; the Makefile asks it too.
-func (d Docker) StandInFlags(ctx context.Context, repo, goVersion, alpineVersion string) ([]string, error) {
-	var env []string
-	if goVersion != "" {
-		env = append(env, "GO_VERSION="+goVersion)
-	}
-	if alpineVersion != "" {
-		env = append(env, "ALPINE_VERSION="+alpineVersion)
-	}
-	out, err := d.ensureDocker(ctx, repo, "build-flags", env...)
-	return strings.Fields(out), err
-}
-
-// RegistryImage asks scripts/ensure-docker.sh for the registry image to run
-// (registry:3, or a stand-in where it cannot be pulled).
-func (d Docker) RegistryImage(ctx context.Context, repo string) (string, error) {
-	out, err := d.ensureDocker(ctx, repo, "registry-image")
-	return strings.TrimSpace(out), err
-}
-
-// BuildKitImage makes sure the image of the shared builder's daemon is
-// here (moby/buildkit, pinned, or a stand-in built from the BuildKit and
-// runc Go modules where it cannot be pulled), and names it.
-func (d Docker) BuildKitImage(ctx context.Context, repo string) (string, error) {
-	if _, err := d.ensureDocker(ctx, repo, "buildkit"); err != nil {
-		return "", err
-	}
-	out, err := d.ensureDocker(ctx, repo, "buildkit-image")
-	return strings.TrimSpace(out), err
-}
-
-// ensureDocker runs scripts/ensure-docker.sh with one argument, for this
-// CLI and the extra environment given, and returns what it printed.
-func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "scripts", "ensure-docker.sh"), arg)
-	cmd.Env = append(append(append(os.Environ(), d.Env...), "DOCKER="+d.bin()), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("scripts/ensure-docker.sh %s: %w: %s", arg, err, LastLine(stderr.String()))
-	}
-	return strings.TrimSpace(string(out)), nil
 }
 
 // StandInBases reports whether builds use stand-in base images.
@@ -126,7 +80,7 @@ var errNoEngine = errors.New("no Docker engine answers: start Docker, or run scr
 // Output runs docker with args and returns its stdout. A failure carries
 // the command and its stderr.
 func (d Docker) Output(ctx context.Context, args ...string) (string, error) {
-	cmd := d.command(ctx, args...)
+	cmd := d.Command(ctx, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -223,7 +177,7 @@ func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) 
 	args = append(args, o.ExtraFlags...)
 	args = append(args, o.Dir)
 
-	cmd := d.command(ctx, args...)
+	cmd := d.Command(ctx, args...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	start := time.Now()
@@ -365,7 +319,7 @@ func sortedKeys(m map[string]string) []string {
 // CombinedOutput runs docker with args and returns stdout and stderr
 // together.
 func (d Docker) CombinedOutput(ctx context.Context, args ...string) (string, error) {
-	out, err := d.command(ctx, args...).CombinedOutput()
+	out, err := d.Command(ctx, args...).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}

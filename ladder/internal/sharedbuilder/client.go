@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -91,11 +90,7 @@ func OCILayoutFlags(ctx context.Context, d docker.Docker, flags []string, dir st
 // saveLayout writes `docker save image` (an OCI layout) into dir and
 // returns the digest of the image's entry in its index.
 func saveLayout(ctx context.Context, d docker.Docker, image, dir string) (string, error) {
-	cmd := exec.CommandContext(ctx, d.Bin, "save", image)
-	if d.Bin == "" {
-		cmd = exec.CommandContext(ctx, "docker", "save", image)
-	}
-	cmd.Env = append(os.Environ(), d.Env...)
+	cmd := d.Command(ctx, "save", image)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", err
