@@ -7,39 +7,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/cli/clitest"
 )
 
 // Bad input fails before any build: one line that names the fix, exit 2.
 func TestBadInputIsOneLineAndExit2(t *testing.T) {
-	tests := []struct {
-		name     string
-		args     []string
-		wantText string
-	}{
-		{"runs below 1", []string{"-runs", "0"}, "RUNS=0: use a number from 1 to"},
-		{"runs above the supported maximum", []string{"-runs", "99"}, "RUNS=99: use a number from 1 to"},
-		{"unknown rung", []string{"-rungs", "simple,nope"}, `unknown rung "nope": use one of simple, multi-stage, dependencies, buildkit, mounts, final`},
-		{"unknown peer", []string{"-peers", "ko,kaniko"}, `unknown peer "kaniko": use some of docker-init,ko, all or none (make compare PEERS=ko)`},
-		{"unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus (see compare -h"},
-		{"stray argument", []string{"final"}, `unexpected argument "final"`},
-		{"not in the repository", []string{"-repo", os.TempDir()}, "not inside the go-docker repository"},
+	cases := []clitest.BadInput{
+		{Name: "runs below 1", Args: []string{"-runs", "0"}, Want: "RUNS=0: use a number from 1 to"},
+		{Name: "runs above the supported maximum", Args: []string{"-runs", "99"}, Want: "RUNS=99: use a number from 1 to"},
+		{Name: "unknown rung", Args: []string{"-rungs", "simple,nope"}, Want: `unknown rung "nope": use one of simple, multi-stage, dependencies, buildkit, mounts, final`},
+		{Name: "unknown peer", Args: []string{"-peers", "ko,kaniko"}, Want: `unknown peer "kaniko": use some of docker-init,ko, all or none (make compare PEERS=ko)`},
+		{Name: "unknown flag", Args: []string{"-bogus"}, Want: "flag provided but not defined: -bogus (see compare -h"},
+		{Name: "stray argument", Args: []string{"final"}, Want: `unexpected argument "final"`},
+		{Name: "not in the repository", Args: []string{"-repo", os.TempDir()}, Want: "not inside the go-docker repository"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := tt.args
-			if tt.name != "not in the repository" {
-				args = append([]string{"-repo", "../.."}, args...)
-			}
-			var stderr bytes.Buffer
-			if code := run(context.Background(), args, &stderr); code != 2 {
-				t.Errorf("exit code: got %d, want 2", code)
-			}
-			got := stderr.String()
-			if strings.Count(got, "\n") != 1 || !strings.Contains(got, tt.wantText) {
-				t.Errorf("stderr: got %q, want one line containing %q", got, tt.wantText)
-			}
-		})
+	for i := range cases {
+		if cases[i].Name != "not in the repository" {
+			cases[i].Args = append([]string{"-repo", "../.."}, cases[i].Args...)
+		}
 	}
+	clitest.CheckBadInput(t, "compare", run, cases)
 }
 
 // Without an engine, compare fails in one line before it removes or

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/cli/clitest"
 )
 
 // Before make compare has run, readme says to run it, in one line.
@@ -19,28 +21,12 @@ func TestWithoutResultsIsOneLineNamingTheFix(t *testing.T) {
 
 // Bad input fails before any page is read or written.
 func TestBadInputIsOneLineAndExit2(t *testing.T) {
-	tests := []struct {
-		name     string
-		args     []string
-		wantText string
-	}{
-		{"unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus (see readme -h; from make: make readme)"},
-		{"stray argument", []string{"-repo", "../..", "README.md"}, `unexpected argument "README.md": flags only (see readme -h)`},
-		{"stray argument after the flags", []string{"-repo", "../..", "-transcripts", "docs"}, `unexpected argument "docs": flags only`},
-		{"not in the repository", []string{"-repo", os.TempDir()}, "not inside the go-docker repository"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			if code := run(context.Background(), tt.args, &stderr); code != 2 {
-				t.Errorf("exit code: got %d, want 2", code)
-			}
-			got := stderr.String()
-			if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "readme: ") || !strings.Contains(got, tt.wantText) {
-				t.Errorf("stderr: got %q, want one line starting %q and containing %q", got, "readme: ", tt.wantText)
-			}
-		})
-	}
+	clitest.CheckBadInput(t, "readme", run, []clitest.BadInput{
+		{Name: "unknown flag", Args: []string{"-bogus"}, Want: "flag provided but not defined: -bogus (see readme -h; from make: make readme)"},
+		{Name: "stray argument", Args: []string{"-repo", "../..", "README.md"}, Want: `unexpected argument "README.md": flags only (see readme -h)`},
+		{Name: "stray argument after the flags", Args: []string{"-repo", "../..", "-transcripts", "docs"}, Want: `unexpected argument "docs": flags only`},
+		{Name: "not in the repository", Args: []string{"-repo", os.TempDir()}, Want: "not inside the go-docker repository"},
+	})
 }
 
 // -h prints the flags and is no failure.
