@@ -39,6 +39,13 @@ RUNGS          ?=
 PEERS          ?= all
 # The port on 127.0.0.1 of `make shared-builder`'s BuildKit daemon.
 SHARED_BUILDER_PORT ?= 1234
+# make release: its platforms, and where it pushes: REGISTRY=ghcr.io/you, or
+# (empty) a registry container on 127.0.0.1:REGISTRY_PORT. COMMIT: the commit
+# make verify-release expects (empty: this checkout's HEAD).
+PLATFORMS      ?= linux/amd64,linux/arm64
+REGISTRY       ?=
+REGISTRY_PORT  ?= 5001
+COMMIT         ?=
 
 # Tools are installed once per version, into a folder named after it.
 ACTIONLINT_VERSION := v1.7.12
@@ -191,6 +198,12 @@ readme-cache-demo: ## Copy the last make cache-demo results into docs/ only (its
 	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
 	out/bin/readme -repo . -cache-demo-only
 
+.PHONY: readme-page
+readme-page: ## Rerun the transcripts of one page only, changing nothing else: make readme-page PAGE=docs/release.md (runs what its commands run).
+	@[[ -n "$(PAGE)" ]] || { echo "make: readme-page needs PAGE, e.g. make readme-page PAGE=docs/release.md" >&2; exit 2; }
+	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
+	out/bin/readme -repo . -transcripts-of '$(PAGE)'
+
 .PHONY: readme
 readme: ## readme-results, and rerun every transcript in README.md and docs/ in a throwaway copy (builds images; takes a while).
 	@cd ladder && go build -o ../out/bin/readme ./cmd/readme
@@ -213,6 +226,21 @@ setup-buildkit: ## Make sure the BuildKit image of the shared builder (moby/buil
 .PHONY: setup-registry
 setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is here, for cache-demo and test.
 	@scripts/ensure-docker.sh registry
+
+##@ Release
+
+release_flags = -repo . -docker $(DOCKER) -version '$(VERSION)' -platforms '$(PLATFORMS)' \
+	-registry '$(REGISTRY)' -port '$(REGISTRY_PORT)' -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+
+.PHONY: release
+release: setup ## Build final.Dockerfile for PLATFORMS and push one index with an SBOM and provenance per platform: make release VERSION=v1.0.0 [REGISTRY=ghcr.io/you]. Without REGISTRY: a registry container on 127.0.0.1:REGISTRY_PORT (5001).
+	@cd ladder && go build -o ../out/bin/release ./cmd/release
+	out/bin/release $(release_flags) -build-flags '$(BUILD_FLAGS)'
+
+.PHONY: verify-release
+verify-release: ## Check a pushed release: every platform there, the SBOM lists go.mod's modules at go.sum's versions, the provenance names the commit, the labels VERSION.
+	@cd ladder && go build -o ../out/bin/release ./cmd/release
+	out/bin/release -verify $(release_flags) -commit '$(COMMIT)'
 
 ##@ Development
 

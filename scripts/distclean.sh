@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # distclean.sh: remove everything this project made in the Docker engine,
 # and nothing else (make distclean):
-#   - containers of its images and its registry containers (make cache-demo);
+#   - containers of its images and its registry containers (make cache-demo,
+#     make release), and the copies of releases pushed to them that the
+#     engine keeps (127.0.0.1:PORT/*);
 #   - the shared builder (make shared-builder, make cache-demo): its
 #     containers, state volumes and networks, and the buildx builder
 #     go-docker-shared;
@@ -32,6 +34,11 @@ if ! "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
 	echo "distclean: no Docker engine answers: start Docker and retry" >&2
 	exit 1
 fi
+
+# make release's registry containers are named go-docker-registry-PORT:
+# the engine keeps a copy of what it pushed, as 127.0.0.1:PORT/NAME:VERSION.
+release_ports=$("$DOCKER" ps -a --filter label=io.github.go-docker.registry --format '{{.Names}}' |
+	sed -n 's/^go-docker-registry-\([0-9][0-9]*\)$/\1/p')
 
 containers=$( {
 	"$DOCKER" ps -aq --filter label=io.github.go-docker.shared-builder
@@ -68,6 +75,9 @@ images=$( {
 	# What earlier versions of this project made: a Dockerfile frontend
 	# tagged docker/dockerfile:1 (its stand-ins carry the label above).
 	"$DOCKER" images -aq --filter label=io.github.go-docker.built-locally
+	for port in $release_ports; do
+		"$DOCKER" images -aq --filter "reference=127.0.0.1:$port/*"
+	done
 } | sort -u)
 if [ -n "$images" ]; then
 	# shellcheck disable=SC2086

@@ -37,6 +37,7 @@ type options struct {
 	repo, out   string
 	transcripts bool
 	cacheDemo   bool
+	page        string
 }
 
 // parseFlags reads the flags; usage errors name make readme, since make
@@ -48,8 +49,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "where compare.json and cache-demo.json are (default: out/ in the repository)")
 	fs.BoolVar(&o.transcripts, "transcripts", false, "also rerun the commands of every transcript (builds images; takes a while)")
 	fs.BoolVar(&o.cacheDemo, "cache-demo-only", false, "rewrite only the cache demo's blocks, from out/cache-demo.json (after make cache-demo, without a make compare)")
+	fs.StringVar(&o.page, "transcripts-of", "", "rerun only the transcripts of this page (e.g. docs/release.md), and change nothing else")
 	if err := cli.Parse(fs, args, stderr, "make readme"); err != nil {
 		return o, err
+	}
+	if o.page != "" && (o.cacheDemo || o.transcripts) {
+		return o, cli.Usage(fmt.Errorf("-transcripts-of goes alone (make readme-page PAGE=%s)", o.page))
 	}
 	if o.cacheDemo && o.transcripts {
 		return o, cli.Usage(fmt.Errorf("-cache-demo-only and -transcripts: choose one (make readme-cache-demo, or make readme)"))
@@ -67,6 +72,13 @@ func readme(ctx context.Context, o options, stderr io.Writer) error {
 	out := o.out
 	if out == "" {
 		out = filepath.Join(root, "out")
+	}
+	if o.page != "" {
+		if err := render.UpdatePageTranscripts(ctx, root, o.page); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "readme: reran the transcripts of", o.page)
+		return nil
 	}
 	if o.cacheDemo {
 		pages, err := render.UpdateCacheDemo(root, out)

@@ -60,3 +60,22 @@ func (d Docker) ensureDocker(ctx context.Context, repo, arg string, env ...strin
 	}
 	return strings.TrimSpace(string(out)), nil
 }
+
+// SetUp runs scripts/ensure-docker.sh with one argument that makes sure an
+// image is here ("registry", "buildkit", "sbom-scanner"): pulled, or a
+// stand-in built where it cannot be.
+func (d Docker) SetUp(ctx context.Context, repo, what string) error {
+	_, err := d.ensureDocker(ctx, repo, what)
+	return err
+}
+
+// SBOMScannerImage makes sure BuildKit's SBOM generator image is here
+// (docker/buildkit-syft-scanner, or a stand-in built from the syft Go
+// module where it cannot be pulled), and names it.
+func (d Docker) SBOMScannerImage(ctx context.Context, repo string) (string, error) {
+	if err := d.SetUp(ctx, repo, "sbom-scanner"); err != nil {
+		return "", err
+	}
+	out, err := d.ensureDocker(ctx, repo, "sbom-scanner-image")
+	return strings.TrimSpace(out), err
+}

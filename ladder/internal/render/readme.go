@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
@@ -98,6 +99,41 @@ func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 		return fmt.Errorf("no page has a results block: want the lines %q and %q in README.md or docs/*.md", ResultsBegin, ResultsEnd)
 	}
 	return writeDocs(root, svg, pages, updated)
+}
+
+// UpdatePageTranscripts reruns the transcripts of one page (README.md or
+// docs/NAME.md), in a throwaway copy of the repository, and rewrites only
+// that page: after a change that only its commands show.
+func UpdatePageTranscripts(ctx context.Context, root, page string) error {
+	pages, err := Docs(root)
+	if err != nil {
+		return err
+	}
+	page = filepath.ToSlash(filepath.Clean(page))
+	if !slices.Contains(pages, page) {
+		return fmt.Errorf("no page %q: use README.md or one of docs/*.md", page)
+	}
+	b, err := os.ReadFile(filepath.Join(root, page))
+	if err != nil {
+		return err
+	}
+	if !transcriptBlock.Match(b) {
+		return fmt.Errorf("%s has no transcript block (<!-- transcript: ... --> then a console block)", page)
+	}
+	tmp, err := os.MkdirTemp("", "go-docker-readme-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	dir := filepath.Join(tmp, "go-docker")
+	if err := repo.Copy(root, dir); err != nil {
+		return err
+	}
+	s, err := ReplaceTranscripts(ctx, string(b), dir)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(root, page), []byte(s), 0o644)
 }
 
 // UpdateCacheDemo rewrites only the cache demo's blocks of README.md and

@@ -1,0 +1,206 @@
+//go:build e2e
+
+package e2e
+
+// The release: make release pushes a multi-platform index with an SBOM and
+// provenance per platform to a registry container, make verify-release
+// passes it and fails one without attestations, and two clones of one
+// commit give the same image (make final) and the same platform images
+// (make release), the second sharing nothing with the first.
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
+	"github.com/go-docker/go-docker/ladder/internal/release"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+)
+
+func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
+	ctx := engine(t)
+	if containerd, err := containerdStore(ctx); err != nil {
+		t.Fatal(err)
+	} else if !containerd {
+		t.Skip("the engine's builder pushes an index with attestations from the containerd image store only (make release says so)")
+	}
+	root := repoRoot(t)
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := "v0.0.0-e2e." + repo.NewRunID()
+	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
+	t.Cleanup(func() {
+		docker.Output(context.Background(), "rm", "-f", "-v", release.RegistryContainer(mustAtoi(t, port)))
+		docker.Output(context.Background(), "image", "rm", "-f", ref, ref+"-bare")
+	})
+	pruneCacheAfter(t)
+
+	// Clone A: the last commit, built with the reader's warm cache mounts
+	// (a build with cache leaves their records as they are).
+	a := gitClone(t, ctx, root)
+	removeImage(t, "go-docker-e2e-ra-final")
+	runMake(t, ctx, a, "final", "IMAGE_PREFIX=go-docker-e2e-ra-")
+	out := runMake(t, ctx, a, "release", "VERSION="+version, "REGISTRY_PORT="+port)
+	digestsA := releaseDigests(t, out)
+
+	// make verify-release passes it, naming what it checked.
+	out = runMake(t, ctx, a, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
+	mods, err := release.DirectModules(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"platforms: linux/amd64, linux/arm64", "passes", mods[0].Path + " " + mods[0].Version, mods[1].Path + " " + mods[1].Version,
+		"provenance of every platform names commit " + gitHead(t, ctx, a) + " and final.Dockerfile"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("make verify-release: output lacks %q:\n%s", want, out)
+		}
+	}
+	// The SBOM itself, read without the code under test: gin at go.mod's
+	// version, for each platform.
+	sbom, err := docker.Output(ctx, "buildx", "imagetools", "inspect", ref, "--format", `{{range $p, $s := .SBOM}}{{$p}} {{json $s}}{{"\n"}}{{end}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"linux/amd64", "linux/arm64"} {
+		line := regexp.MustCompile(`(?m)^` + p + ` .*$`).FindString(sbom)
+		if !strings.Contains(line, `"name":"github.com/gin-gonic/gin"`) || !strings.Contains(line, `"versionInfo":"`+mods[0].Version+`"`) {
+			t.Errorf("%s: the SBOM does not list gin %s", p, mods[0].Version)
+		}
+	}
+
+	// A release built without attestations fails verification, in one line
+	// that says what is missing.
+	cmd := docker.Command(ctx, append([]string{"buildx", "build", "--progress=plain", "-f", filepath.Join(a, "final.Dockerfile"),
+		"--platform", "linux/amd64,linux/arm64", "--build-arg", "VERSION=" + version + "-bare", "--sbom=false", "--provenance=false",
+		"--output", "type=image,name=" + ref + "-bare,push=true"}, append(docker.BaseFlags, a)...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("a release without attestations: %v\n%s", err, b)
+	}
+	out, err = makeIn(ctx, a, "verify-release", "VERSION="+version+"-bare", "REGISTRY_PORT="+port)
+	if err == nil {
+		t.Fatalf("make verify-release passed a release without attestations:\n%s", out)
+	}
+	lines := regexp.MustCompile(`(?m)^verify-release: .*$`).FindAllString(out, -1)
+	if len(lines) != 1 || !strings.Contains(lines[0], "linux/amd64: no SBOM attestation") || !strings.Contains(lines[0], "linux/arm64: no provenance attestation") {
+		t.Errorf("make verify-release of a release without attestations: want one line naming what is missing, got:\n%s", out)
+	}
+
+	// Clone B: the same commit with cache mounts of its own, and make final
+	// with --no-cache: nothing of clone A's builds can be reused. Its final
+	// image has clone A's image ID; its release, whose build steps run
+	// again (a new VERSION), has clone A's platform images.
+	b := gitClone(t, ctx, root)
+	if err := repo.ScopeDockerfile(filepath.Join(b, "final.Dockerfile"), "go-docker-e2e-rb"+repo.NewRunID()+"-"); err != nil {
+		t.Fatal(err)
+	}
+	removeImage(t, "go-docker-e2e-rb-final")
+	runMake(t, ctx, b, "final", "IMAGE_PREFIX=go-docker-e2e-rb-", "BUILD_FLAGS=--no-cache")
+	if p := buildLog(t, filepath.Join(b, "out", "logs", "build-final.log")); !compiled(p, "github.com/gin-gonic/gin") {
+		t.Fatal("clone B: make final's go build did not compile gin; want a build from nothing")
+	}
+	// The Dockerfile dates the files itself: no export option that
+	// rewrites and recompresses every layer on every build.
+	if strings.Contains(readFile(t, filepath.Join(b, "out", "logs", "build-final.log")), "rewriting layers") {
+		t.Error("clone B: the export rewrote the layers' timestamps; want the dates from the Dockerfile alone")
+	}
+	idA, errA := docker.Inspect(ctx, "go-docker-e2e-ra-final")
+	idB, errB := docker.Inspect(ctx, "go-docker-e2e-rb-final")
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if idA.ID != idB.ID {
+		t.Errorf("make final in two clones of one commit: image IDs %s and %s, want the same", idA.ID, idB.ID)
+	}
+	out = runMake(t, ctx, b, "release", "VERSION="+version, "REGISTRY_PORT="+port)
+	p := buildLog(t, filepath.Join(b, "out", "logs", "release.log"))
+	for _, arch := range []string{"amd64", "arm64"} {
+		// "[linux/amd64 build 1/1]" natively, "[linux/amd64->arm64 build
+		// 1/1]" cross-compiled on an amd64 machine.
+		step, ok := p.Find("linux/" + arch + " build")
+		if !ok {
+			step, ok = p.Find("->" + arch + " build")
+		}
+		if !ok || step.FromCache() {
+			t.Errorf("clone B: the %s go build step of the release did not run", arch)
+		}
+	}
+	if !compiled(p, "github.com/gin-gonic/gin") {
+		t.Error("clone B: the release compiled no gin package; want arm64 compiled from nothing")
+	}
+	digestsB := releaseDigests(t, out)
+	for plat, d := range digestsA {
+		if digestsB[plat] != d {
+			t.Errorf("%s: clone A pushed %s, clone B %s; want one digest from one commit", plat, d, digestsB[plat])
+		}
+	}
+}
+
+// releaseDigests reads the platform digests make release prints.
+func releaseDigests(t *testing.T, out string) map[string]string {
+	t.Helper()
+	ds := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^release:\s+(linux/\S+)\s+(sha256:[0-9a-f]{64})$`).FindAllStringSubmatch(out, -1) {
+		ds[m[1]] = m[2]
+	}
+	if len(ds) != 2 {
+		t.Fatalf("make release printed %d platform digests, want 2:\n%s", len(ds), out)
+	}
+	return ds
+}
+
+func buildLog(t *testing.T, path string) buildlog.Progress {
+	t.Helper()
+	p, err := buildlog.Parse(strings.NewReader(readFile(t, path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// compiled tells whether a go build -v step of the log listed pkg.
+func compiled(p buildlog.Progress, pkg string) bool {
+	for _, s := range p.Steps {
+		if strings.Contains(s.Name, "go build") {
+			for _, l := range s.Output {
+				if strings.HasPrefix(l, pkg) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func gitClone(t *testing.T, ctx context.Context, root string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.CommandContext(ctx, "git", "clone", "-q", root, dir).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func gitHead(t *testing.T, ctx context.Context, dir string) string {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

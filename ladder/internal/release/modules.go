@@ -1,0 +1,79 @@
+package release
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A Module is a Go module at one version.
+type Module struct{ Path, Version string }
+
+// DirectModules are the modules go.mod in dir requires directly (not the
+// "// indirect" ones): those the program imports, which its SBOM must
+// list. Each must have its go.sum line at that version. `go mod edit
+// -json` reads go.mod as the go command does.
+func DirectModules(ctx context.Context, dir string) ([]Module, error) {
+	cmd := exec.CommandContext(ctx, "go", "mod", "edit", "-json")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("go mod edit -json in %s: %s", dir, strings.TrimSpace(string(ee.Stderr)))
+		}
+		return nil, fmt.Errorf("go mod edit -json: %w (Go is needed to read go.mod)", err)
+	}
+	var m struct {
+		Require []struct {
+			Path     string
+			Version  string
+			Indirect bool
+		}
+	}
+	if err := json.Unmarshal(out, &m); err != nil {
+		return nil, fmt.Errorf("go mod edit -json: %w", err)
+	}
+	sums, err := readSums(filepath.Join(dir, "go.sum"))
+	if err != nil {
+		return nil, err
+	}
+	var mods []Module
+	for _, r := range m.Require {
+		if r.Indirect {
+			continue
+		}
+		if !sums[r.Path+" "+r.Version] {
+			return nil, fmt.Errorf("go.sum has no line for %s %s: run go mod tidy", r.Path, r.Version)
+		}
+		mods = append(mods, Module{r.Path, r.Version})
+	}
+	return mods, nil
+}
+
+// readSums reads go.sum's "path version" pairs (of the module's zip hash,
+// not only its go.mod's). A module without dependencies has no go.sum.
+func readSums(path string) (map[string]bool, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sums := map[string]bool{}
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if f := strings.Fields(s.Text()); len(f) == 3 && !strings.HasSuffix(f[1], "/go.mod") {
+			sums[f[0]+" "+f[1]] = true
+		}
+	}
+	return sums, s.Err()
+}

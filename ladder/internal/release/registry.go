@@ -1,0 +1,85 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/docker"
+)
+
+// RegistryContainer is the name of the registry container make release
+// pushes to when no REGISTRY is given: one per port, so that the tests'
+// registry (on a port of their own) never touches a reader's.
+func RegistryContainer(port int) string { return "go-docker-registry-" + strconv.Itoa(port) }
+
+// LocalRegistry is the address of that registry, as the engine pushes to
+// it: loopback, which the engine allows over plain HTTP.
+func LocalRegistry(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
+
+// EnsureRegistry makes sure the registry container for port runs: it
+// starts the one a previous make release left (its images are in it), or
+// runs a new one of the registry image scripts/ensure-docker.sh names
+// (registry:3, or a stand-in), published on 127.0.0.1:port only, with the
+// label make distclean removes it by. It returns when the registry answers.
+func EnsureRegistry(ctx context.Context, d docker.Docker, root string, port int) (string, error) {
+	name, addr := RegistryContainer(port), LocalRegistry(port)
+	state, err := d.Output(ctx, "container", "inspect", "--format", "{{.State.Running}}", name)
+	switch {
+	case err == nil && strings.TrimSpace(state) == "true":
+	case err == nil:
+		if _, err := d.Output(ctx, "start", name); err != nil {
+			return "", portError(err, port, "the registry container "+name+" did not start")
+		}
+	default:
+		image, err := d.RegistryImage(ctx, root)
+		if err != nil {
+			return "", err
+		}
+		if _, err := d.Output(ctx, "image", "inspect", image); err != nil {
+			return "", fmt.Errorf("no registry image %s: run make setup-registry", image)
+		}
+		if _, err := d.Output(ctx, "run", "-d", "--name", name, "--label", cachedemo.RegistryLabel+"=true",
+			"-p", addr+":5000", image); err != nil {
+			d.Output(context.Background(), "rm", "-f", "-v", name)
+			return "", portError(err, port, "could not start the registry container "+name)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + addr + "/v2/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return addr, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	logs, _ := d.CombinedOutput(ctx, "logs", name)
+	return "", fmt.Errorf("the registry container %s on %s did not answer within 20 s: %s", name, addr, docker.LastLine(logs))
+}
+
+// portError says in one line that the port is taken, when it is.
+func portError(err error, port int, what string) error {
+	msg := err.Error()
+	if strings.Contains(msg, "address already in use") || strings.Contains(msg, "port is already allocated") {
+		return fmt.Errorf("port %d on 127.0.0.1 is taken: use another, e.g. make release REGISTRY_PORT=%d", port, port+1)
+	}
+	return fmt.Errorf("%s: %s", what, docker.LastLine(msg))
+}
+
+// RegistryRunning tells whether the registry container for port runs:
+// make verify-release without REGISTRY reads from it.
+func RegistryRunning(ctx context.Context, d docker.Docker, port int) bool {
+	state, err := d.Output(ctx, "container", "inspect", "--format", "{{.State.Running}}", RegistryContainer(port))
+	return err == nil && strings.TrimSpace(state) == "true"
+}
