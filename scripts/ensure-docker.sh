@@ -27,6 +27,12 @@
 #                                              moby/buildkit:<BUILDKIT_VERSION>, or a stand-in
 #                                              built from the BuildKit and runc Go modules
 #        scripts/ensure-docker.sh buildkit-image  print the BuildKit image to run
+#        scripts/ensure-docker.sh sbom-scanner  the SBOM generator for --sbom:
+#                                              docker/buildkit-syft-scanner:<SYFT_SCANNER_VERSION>
+#                                              (BuildKit's default), or a stand-in built from
+#                                              ladder/sbom-scanner (syft as a Go library)
+#        scripts/ensure-docker.sh sbom-scanner-image  print the generator to pass as
+#                                              --sbom=generator=<image>
 #        scripts/ensure-docker.sh build-flags  print the --build-context flags that point
 #                                              builds at the stand-ins in use (or nothing),
 #                                              setting up first if no stamp says it was done
@@ -59,6 +65,10 @@ BUILDKIT_VERSION=${BUILDKIT_VERSION:-v0.34.2}
 RUNC_VERSION=v1.5.3
 BUILDX_VERSION=v0.19.3
 DISTRIBUTION_VERSION=v3.1.2
+# The tag of BuildKit's default SBOM generator (--sbom=true). The stand-in
+# carries the same tag; its syft version is the one ladder/sbom-scanner's
+# go.mod pins.
+SYFT_SCANNER_VERSION=stable-1
 STAND_IN_LABEL=io.github.go-docker.stand-in
 STAND_IN_PREFIX=go-docker-stand-in/
 
@@ -339,6 +349,46 @@ ensure_buildkit() {
 		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/buildkit-build.log"))"
 }
 
+# The SBOM generator BuildKit runs for `docker buildx build --sbom=...`: the
+# official image when here, else the stand-in. A build that names neither
+# with --sbom=generator= would try to pull the official one.
+sbom_scanner_image() {
+	local image="docker/buildkit-syft-scanner:$SYFT_SCANNER_VERSION"
+	if have_image "$image"; then echo "$image"; else echo "$STAND_IN_PREFIX$image"; fi
+}
+
+ensure_sbom_scanner() {
+	local image="docker/buildkit-syft-scanner:$SYFT_SCANNER_VERSION"
+	usable "$image" && return 0
+	have_image "$STAND_IN_PREFIX$image" && return 0
+	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	local mod="$here/../ladder/sbom-scanner" syft
+	[ -f "$mod/go.mod" ] || die "$image cannot be pulled and ladder/sbom-scanner, the stand-in's source, is missing: make it pullable and retry"
+	syft=$(sed -n 's|^[[:space:]]*github.com/anchore/syft \(v[^[:space:]]*\).*|\1|p' "$mod/go.mod")
+	workdir
+	mkdir -p "$work/sbom-scanner"
+	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from ladder/sbom-scanner (syft $syft; a few minutes, once)"
+	# Static, as the image is FROM scratch: the generator runs alone in it.
+	# -buildvcs=false: the module sits in this checkout, and stamping its
+	# git state fails where git is missing or the checkout is another user's.
+	(cd "$mod" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -buildvcs=false -ldflags "-s -w" \
+		-o "$work/sbom-scanner/sbom-scanner" .) >"$work/sbom-scanner.log" 2>&1 ||
+		die "could not build the SBOM generator ($(tail -n 1 "$work/sbom-scanner.log")); make $image pullable and retry"
+	# As the official image: the binary alone, LOG_LEVEL=warn. No /tmp is
+	# needed: BuildKit mounts a tmpfs there when it runs the generator (and
+	# the program makes one when run any other way).
+	cat >"$work/sbom-scanner/Dockerfile" <<DOCKERFILE
+FROM scratch
+COPY sbom-scanner /bin/sbom-scanner
+ENV LOG_LEVEL=warn
+LABEL $STAND_IN_LABEL="true"
+LABEL org.opencontainers.image.description="Stand-in for $image: BuildKit's SBOM generator protocol on syft $syft, built by scripts/ensure-docker.sh"
+ENTRYPOINT ["/bin/sbom-scanner"]
+DOCKERFILE
+	"$DOCKER" buildx build --load -q -t "$STAND_IN_PREFIX$image" "$work/sbom-scanner" >/dev/null 2>"$work/sbom-scanner-build.log" ||
+		die "could not build the stand-in $STAND_IN_PREFIX$image ($(tail -n 1 "$work/sbom-scanner-build.log"))"
+}
+
 write_stamp() {
 	mkdir -p "$STAMP_DIR" 2>/dev/null || return 0
 	# A file of this process's own, then a rename: two makes running at
@@ -385,7 +435,15 @@ buildkit)
 buildkit-image)
 	buildkit_image
 	;;
+sbom-scanner)
+	ensure_engine
+	ensure_buildx
+	ensure_sbom_scanner
+	;;
+sbom-scanner-image)
+	sbom_scanner_image
+	;;
 *)
-	die "unknown argument '$1': use no argument, 'registry', 'buildkit', 'build-flags', 'registry-image', 'buildkit-image' or 'forget'"
+	die "unknown argument '$1': use no argument, 'registry', 'buildkit', 'build-flags', 'registry-image', 'buildkit-image', 'sbom-scanner', 'sbom-scanner-image' or 'forget'"
 	;;
 esac
