@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -111,11 +112,12 @@ func Args(o BuildOptions, baseFlags []string) []string {
 
 // Build runs the release build and writes its whole log to logFile. The
 // provenance names the commit only where buildx reads the git repository
-// (BUILDX_GIT_INFO, on unless set to 0): it is set on for this build, and
-// so is BUILDX_GIT_CHECK_DIRTY, without which a tree with uncommitted
-// changes is named by its commit alone.
+// (BUILDX_GIT_INFO, on unless set to 0): it is set on for this build.
+// Not BUILDX_GIT_CHECK_DIRTY: it counts ignored files (out/, which make
+// writes) as changes, so every build would be "-dirty"; the caller warns
+// of uncommitted changes itself (Dirty).
 func Build(ctx context.Context, d docker.Docker, o BuildOptions, logFile string) error {
-	d.Env = append(slices.Clone(d.Env), "BUILDX_GIT_INFO=1", "BUILDX_GIT_CHECK_DIRTY=1")
+	d.Env = append(slices.Clone(d.Env), "BUILDX_GIT_INFO=1")
 	cmd := d.Command(ctx, Args(o, d.BaseFlags)...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
@@ -130,4 +132,15 @@ func Build(ctx context.Context, d docker.Docker, o BuildOptions, logFile string)
 		return fmt.Errorf("the release build failed (%v); full log: %s: %s", runErr, logFile, docker.LastLine(log.String()))
 	}
 	return nil
+}
+
+// Dirty tells whether `git status --porcelain` shows anything in dir:
+// changes the commit a provenance names does not hold (ignored files, such
+// as out/, do not count).
+func Dirty(ctx context.Context, dir string) (bool, error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain").Output()
+	if err != nil {
+		return false, fmt.Errorf("git status in %s: %w", dir, err)
+	}
+	return strings.TrimSpace(string(out)) != "", nil
 }
