@@ -132,8 +132,8 @@ setup: ## Check the engine and buildx; make stand-in bases only if they cannot b
 # Options of a rung in the catalogue: what the build of $@ adds.
 # version: --build-arg VERSION; platform: --platform from PLATFORM;
 # reproducible: the same image ID from any clone of one commit. The
-# Dockerfile dates every file SOURCE_DATE_EPOCH (the last commit's time),
-# and BuildKit dates the image config with it. No provenance attestation:
+# Dockerfile dates every file 1970-01-01, and BuildKit dates the image
+# config SOURCE_DATE_EPOCH (the last commit's time). No provenance attestation:
 # it records when the image was built, and costs time in every build. The
 # layers are stored uncompressed and unpacked at once: gzip is the slowest
 # part of exporting, and an image that stays in your engine never needs it

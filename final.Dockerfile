@@ -54,11 +54,6 @@ ARG PACKAGE=./dependencies
 # -X sets main.version; a program without that variable is built as usual.
 ARG VERSION=dev
 
-# The date every file of the image carries, in seconds since 1970: make final
-# passes the last commit's (--build-arg SOURCE_DATE_EPOCH=$(git log -1
-# --format=%ct)), and BuildKit dates the image config with it too.
-ARG SOURCE_DATE_EPOCH=0
-
 # The same mounts as rung 5. The build cache is shared by all platforms; Go
 # keys every entry by GOOS/GOARCH. Not --network=none: where the download
 # step's layer comes from a registry cache (--cache-from on a CI runner), the
@@ -69,8 +64,11 @@ ARG SOURCE_DATE_EPOCH=0
 #     only (a tag no package reads changes nothing)
 #   -v: lists the packages it compiles, so a build log shows what the cache missed
 # Then it lays out the image's whole filesystem in /out/root (the binary and
-# the CA bundle scratch lacks), every path dated SOURCE_DATE_EPOCH, so the
-# image is the same bit for bit from any clone of one commit.
+# the CA bundle scratch lacks), every path dated 1970-01-01, as in distroless
+# images: a fixed date, not the commit's (SOURCE_DATE_EPOCH), because BuildKit
+# leaves that out of a step's cache key, and a layer cached at an older commit
+# would keep its date. BuildKit dates the image config SOURCE_DATE_EPOCH at
+# export, every build. So the image is the same bit for bit from one commit.
 # https://docs.docker.com/build/ci/github-actions/reproducible-builds/
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
@@ -81,7 +79,7 @@ RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
       -o /out/root/server "${PACKAGE}" && \
     mkdir -p /out/root/etc/ssl/certs && \
     cp /etc/ssl/certs/ca-certificates.crt /out/root/etc/ssl/certs/ && \
-    find /out/root -exec touch -d "@${SOURCE_DATE_EPOCH}" {} +
+    find /out/root -exec touch -d @0 {} +
 
 # `docker build --target binary --output out/ .` writes just the binary.
 FROM scratch AS binary

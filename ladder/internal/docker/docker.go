@@ -112,7 +112,7 @@ type BuildOptions struct {
 	CacheFrom  string // --cache-from value
 	CacheTo    string // --cache-to value
 	// Reproducible builds as make final does (ReproducibleFlags):
-	// SOURCE_DATE_EPOCH for the Dockerfile's file dates and the image
+	// SOURCE_DATE_EPOCH for the image
 	// config, no provenance attestation, uncompressed layers unpacked at
 	// once. Needs Tag.
 	Reproducible    bool
