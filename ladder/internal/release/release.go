@@ -105,7 +105,10 @@ func Args(o BuildOptions, baseFlags []string) []string {
 	default:
 		args = append(args, "--sbom=true", "--provenance=mode=max")
 	}
-	args = append(args, "--output", "type=image,name="+o.Ref+",push=true")
+	// gzip, forced: a layer the engine already holds uncompressed (make
+	// final stores them so) would otherwise be pushed as it is, and the
+	// release would depend on what was built before it.
+	args = append(args, "--output", "type=image,name="+o.Ref+",push=true,compression=gzip,force-compression=true")
 	args = append(args, o.ExtraFlags...)
 	return append(args, o.Root)
 }

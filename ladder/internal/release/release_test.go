@@ -134,7 +134,7 @@ func TestArgs(t *testing.T) {
 		Platforms: []string{"linux/amd64", "linux/arm64"}, SourceDateEpoch: 42, Generator: "scanner:1"}
 	got := strings.Join(Args(o, []string{"--build-context", "golang:1.26-alpine=docker-image://x"}), " ")
 	for _, w := range []string{"--platform linux/amd64,linux/arm64", "--build-arg SOURCE_DATE_EPOCH=42 --build-arg VERSION=v1",
-		"--sbom=generator=scanner:1 --provenance=mode=max", "--output type=image,name=127.0.0.1:5001/go-docker:v1,push=true /r",
+		"--sbom=generator=scanner:1 --provenance=mode=max", "--output type=image,name=127.0.0.1:5001/go-docker:v1,push=true,compression=gzip,force-compression=true /r",
 		"--build-context golang:1.26-alpine=docker-image://x"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("%s\nlacks %s", got, w)
