@@ -26,6 +26,7 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{Name: "stray argument", Args: []string{"-repo", "../..", "README.md"}, Want: `unexpected argument "README.md": flags only (see readme -h)`},
 		{Name: "stray argument after the flags", Args: []string{"-repo", "../..", "-transcripts", "docs"}, Want: `unexpected argument "docs": flags only`},
 		{Name: "not in the repository", Args: []string{"-repo", os.TempDir()}, Want: "not inside the go-docker repository"},
+		{Name: "one page and all transcripts", Args: []string{"-repo", "../..", "-transcripts", "-transcripts-of", "docs/release.md"}, Want: "-transcripts-of goes alone (make readme-page PAGE=docs/release.md)"},
 	})
 }
 

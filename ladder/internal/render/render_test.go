@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -190,6 +191,33 @@ func TestReplaceTranscripts(t *testing.T) {
 
 // The summary lists every rung's size and rebuild times; an empty report
 // gives none.
+// make readme-page reruns one page's transcripts in a copy, and touches no
+// other page; a page that is not there, or has no transcript, is an error.
+func TestUpdatePageTranscripts(t *testing.T) {
+	root := t.TempDir()
+	block := "<!-- transcript: echo one -->\n```console\nstale\n```\n"
+	for name, text := range map[string]string{"README.md": block, "docs/a.md": "# a\n" + block, "docs/b.md": "# b\n"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := UpdatePageTranscripts(context.Background(), root, "docs/a.md"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "docs/a.md")); !strings.Contains(string(got), "$ echo one\none\n") || strings.Contains(string(got), "stale") {
+		t.Errorf("docs/a.md: %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "README.md")); !strings.Contains(string(got), "stale") {
+		t.Errorf("README.md changed: %q", got)
+	}
+	for page, want := range map[string]string{"docs/nope.md": `no page "docs/nope.md"`, "docs/b.md": "docs/b.md has no transcript block"} {
+		if err := UpdatePageTranscripts(context.Background(), root, page); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", page, err, want)
+		}
+	}
+}
+
 func TestSummary(t *testing.T) {
 	got, ok := Summary(sampleReport(true))
 	if !ok {
