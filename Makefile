@@ -39,12 +39,14 @@ RUNGS          ?=
 PEERS          ?= all
 # The port on 127.0.0.1 of `make shared-builder`'s BuildKit daemon.
 SHARED_BUILDER_PORT ?= 1234
-# make release: its platforms, and where it pushes: REGISTRY=ghcr.io/you, or
-# (empty) a registry container on 127.0.0.1:REGISTRY_PORT. COMMIT: the commit
-# make verify-release expects (empty: this checkout's HEAD).
+# make release: its platforms, and where it pushes: REGISTRY=registry.example.com/you,
+# or (empty) a registry container on 127.0.0.1:REGISTRY_PORT. PACKAGE: the
+# main package final.Dockerfile builds. COMMIT: the commit make
+# verify-release expects (empty: this checkout's HEAD).
 PLATFORMS      ?= linux/amd64,linux/arm64
 REGISTRY       ?=
 REGISTRY_PORT  ?= 5001
+PACKAGE        ?= ./dependencies
 COMMIT         ?=
 
 # Tools are installed once per version, into a folder named after it.
@@ -229,16 +231,16 @@ setup-registry: ## Make sure the registry image (registry:3, or a stand-in) is h
 
 ##@ Release
 
-release_flags = -repo . -docker $(DOCKER) -version '$(VERSION)' -platforms '$(PLATFORMS)' \
-	-registry '$(REGISTRY)' -port '$(REGISTRY_PORT)' -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+release_flags = -repo . -docker '$(DOCKER)' -version '$(VERSION)' -platforms '$(PLATFORMS)' -package '$(PACKAGE)' \
+	-registry '$(REGISTRY)' -port '$(REGISTRY_PORT)' -go-version '$(GO_VERSION)' -alpine-version '$(ALPINE_VERSION)'
 
 .PHONY: release
-release: setup ## Build final.Dockerfile for PLATFORMS and push one index with an SBOM and provenance per platform: make release VERSION=v1.0.0 [REGISTRY=ghcr.io/you]. Without REGISTRY: a registry container on 127.0.0.1:REGISTRY_PORT (5001).
+release: setup ## Build final.Dockerfile for PLATFORMS and push one index with an SBOM and provenance per platform: make release VERSION=v1.0.0 [REGISTRY=registry.example.com/you]. Without REGISTRY: a registry container on 127.0.0.1:REGISTRY_PORT (5001).
 	@cd ladder && go build -o ../out/bin/release ./cmd/release
 	out/bin/release $(release_flags) -build-flags '$(BUILD_FLAGS)'
 
 .PHONY: verify-release
-verify-release: ## Check a pushed release: every platform there, the SBOM lists go.mod's modules at go.sum's versions, the provenance names the commit, the labels VERSION.
+verify-release: ## Check a pushed release: every platform there, each SBOM lists the modules go.mod requires directly (at its versions, in go.sum) that PACKAGE compiles in, each provenance (mode=max) names the commit (COMMIT, default HEAD) and the Dockerfile, each version label is VERSION.
 	@cd ladder && go build -o ../out/bin/release ./cmd/release
 	out/bin/release -verify $(release_flags) -commit '$(COMMIT)'
 

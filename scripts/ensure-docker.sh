@@ -371,7 +371,12 @@ ensure_sbom_scanner() {
 	# Static, as the image is FROM scratch: the generator runs alone in it.
 	# -buildvcs=false: the module sits in this checkout, and stamping its
 	# git state fails where git is missing or the checkout is another user's.
-	(cd "$mod" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -buildvcs=false -ldflags "-s -w" \
+	# For the engine's architecture, which is not this machine's under
+	# emulation or with a remote engine. -mod=readonly: go.sum is complete,
+	# and a build must not rewrite the checkout.
+	local arch
+	arch=$("$DOCKER" version --format '{{.Server.Arch}}')
+	(cd "$mod" && CGO_ENABLED=0 GOOS=linux GOARCH="$arch" GOFLAGS=-mod=readonly GOTOOLCHAIN=local go build -trimpath -buildvcs=false -ldflags "-s -w" \
 		-o "$work/sbom-scanner/sbom-scanner" .) >"$work/sbom-scanner.log" 2>&1 ||
 		die "could not build the SBOM generator ($(tail -n 1 "$work/sbom-scanner.log")); make $image pullable and retry"
 	# As the official image: the binary alone, LOG_LEVEL=warn. No /tmp is

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cli"
@@ -43,7 +44,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 
 type options struct {
 	repo, docker, version, registry, name, dockerfile, commit string
-	goVersion, alpineVersion, buildFlags                      string
+	goVersion, alpineVersion, buildFlags, pkg, tags           string
 	platforms                                                 []string
 	port                                                      int
 	verify                                                    bool
@@ -55,17 +56,19 @@ var registryRE = regexp.MustCompile(`^[a-zA-Z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$`
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
-	var platforms string
+	var platforms, port string
 	fs := flag.NewFlagSet("release", flag.ContinueOnError)
 	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
 	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
 	fs.StringVar(&o.version, "version", "", "the release's version: its tag, and the image's version label")
 	fs.StringVar(&platforms, "platforms", release.DefaultPlatforms, "the platforms, comma-separated")
-	fs.StringVar(&o.registry, "registry", "", "where to push: a registry host and namespace such as ghcr.io/you (empty: a registry container on 127.0.0.1:PORT)")
-	fs.IntVar(&o.port, "port", 5001, "the port on 127.0.0.1 of the registry container used without -registry")
+	fs.StringVar(&o.registry, "registry", "", "where to push: a registry host and namespace such as registry.example.com/you (empty: a registry container on 127.0.0.1:PORT)")
+	fs.StringVar(&port, "port", "5001", "the port on 127.0.0.1 of the registry container used without -registry")
 	fs.StringVar(&o.name, "name", "go-docker", "the image's name in the registry")
 	fs.StringVar(&o.dockerfile, "dockerfile", "final.Dockerfile", "the Dockerfile, relative to the repository")
 	fs.StringVar(&o.buildFlags, "build-flags", "", "more docker build flags, such as --no-cache")
+	fs.StringVar(&o.pkg, "package", "./dependencies", "the main package the Dockerfile builds (its PACKAGE build arg)")
+	fs.StringVar(&o.tags, "tags", "nomsgpack", "with -verify: the build tags the Dockerfile compiles with, to list the modules the binary holds")
 	fs.StringVar(&o.goVersion, "go-version", "", "GO_VERSION build arg (empty: the Dockerfile's)")
 	fs.StringVar(&o.alpineVersion, "alpine-version", "", "ALPINE_VERSION build arg (empty: the Dockerfile's)")
 	fs.BoolVar(&o.verify, "verify", false, "check a pushed release instead of building one")
@@ -83,11 +86,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.platforms, err = release.ParsePlatforms(platforms); err != nil {
 		return o, cli.Usage(err)
 	}
-	if o.port < 1 || o.port > 65535 {
-		return o, cli.Usage(fmt.Errorf("invalid REGISTRY_PORT %d: use a number from 1 to 65535 (make release REGISTRY_PORT=5001)", o.port))
+	if o.port, err = strconv.Atoi(port); err != nil || o.port < 1 || o.port > 65535 {
+		return o, cli.Usage(fmt.Errorf("invalid REGISTRY_PORT %q: use a number from 1 to 65535 (make release REGISTRY_PORT=5001)", port))
 	}
 	if o.registry != "" && !registryRE.MatchString(o.registry) {
-		return o, cli.Usage(fmt.Errorf("invalid REGISTRY %q: use a registry host and namespace, without https:// or a tag (make release REGISTRY=ghcr.io/you)", o.registry))
+		return o, cli.Usage(fmt.Errorf("invalid REGISTRY %q: use a registry host and namespace, without https:// or a tag (make release REGISTRY=registry.example.com/you)", o.registry))
+	}
+	if !strings.HasPrefix(o.pkg, "./") && o.pkg != "." {
+		return o, cli.Usage(fmt.Errorf("invalid PACKAGE %q: use the main package's folder, such as ./cmd/api", o.pkg))
 	}
 	if !regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`).MatchString(o.name) {
 		return o, cli.Usage(fmt.Errorf("invalid image name %q: use lower-case letters, digits, '.', '_' and '-'", o.name))
@@ -116,7 +122,7 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	if err := d.Ping(ctx); err != nil {
 		return err
 	}
-	if err := canPushIndex(ctx, d); err != nil {
+	if err := canPushIndex(ctx, d, o.registry != ""); err != nil {
 		return err
 	}
 	epoch, err := repo.CommitTime(ctx, root)
@@ -153,6 +159,9 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	if o.alpineVersion != "" {
 		bo.BuildArgs["ALPINE_VERSION"] = o.alpineVersion
 	}
+	if o.pkg != "./dependencies" {
+		bo.BuildArgs["PACKAGE"] = o.pkg
+	}
 	fmt.Fprintf(stderr, "release: building %s for %s, with an SBOM (%s) and provenance (mode=max)\n",
 		o.dockerfile, strings.Join(o.platforms, ", "), generator)
 	logFile := filepath.Join(root, "out", "logs", "release.log")
@@ -174,6 +183,11 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	check := "make verify-release VERSION=" + o.version
 	if o.registry != "" {
 		check += " REGISTRY=" + o.registry
+	} else if o.port != 5001 {
+		check += " REGISTRY_PORT=" + strconv.Itoa(o.port)
+	}
+	if p := strings.Join(o.platforms, ","); p != release.DefaultPlatforms {
+		check += " PLATFORMS=" + p
 	}
 	fmt.Fprintf(stderr, "release: check it with %s; the engine keeps a copy tagged %s\n", check, bo.Ref)
 	return nil
@@ -182,12 +196,17 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 // canPushIndex tells, in one line, why the current builder cannot push a
 // multi-platform index with attestations, if it cannot: the engine's own
 // builder (the docker driver) needs the containerd image store for both.
-func canPushIndex(ctx context.Context, d docker.Docker) error {
+// Another builder (docker-container, remote) runs BuildKit elsewhere: its
+// 127.0.0.1 is not this machine's, so it needs a REGISTRY.
+func canPushIndex(ctx context.Context, d docker.Docker, registry bool) error {
 	out, err := d.Output(ctx, "buildx", "inspect")
 	if err != nil {
 		return err
 	}
 	if !regexp.MustCompile(`(?m)^Driver:\s+docker\s*$`).MatchString(out) {
+		if !registry {
+			return errors.New("the current buildx builder is not the engine's own, and cannot reach the local registry container on 127.0.0.1: set REGISTRY=registry.example.com/you, or docker buildx use default")
+		}
 		return nil
 	}
 	info, err := d.Output(ctx, "info", "--format", "{{json .DriverStatus}}")
@@ -209,9 +228,15 @@ func verify(ctx context.Context, o options, stderr io.Writer) error {
 	if err := d.Ping(ctx); err != nil {
 		return err
 	}
-	if o.registry == "" && !release.RegistryRunning(ctx, d, o.port) {
-		return fmt.Errorf("no release registry runs on %s (container %s): run make release VERSION=%s first",
-			release.LocalRegistry(o.port), release.RegistryContainer(o.port), o.version)
+	if o.registry == "" {
+		switch running, exists := release.RegistryState(ctx, d, o.port); {
+		case !exists:
+			return fmt.Errorf("no release registry on %s (container %s): run make release VERSION=%s first",
+				release.LocalRegistry(o.port), release.RegistryContainer(o.port), o.version)
+		case !running:
+			return fmt.Errorf("the release registry container %s is stopped: docker start %s, then retry",
+				release.RegistryContainer(o.port), release.RegistryContainer(o.port))
+		}
 	}
 	want := release.Want{Version: o.version, Platforms: o.platforms, Revision: o.commit, Dockerfile: o.dockerfile}
 	if want.Revision == "" {
@@ -221,7 +246,7 @@ func verify(ctx context.Context, o options, stderr io.Writer) error {
 		}
 		want.Revision = strings.TrimSpace(string(out))
 	}
-	if want.Modules, err = release.DirectModules(ctx, root); err != nil {
+	if want.Modules, err = release.DirectModules(ctx, root, o.pkg, o.tags); err != nil {
 		return err
 	}
 	r, err := release.Inspect(ctx, d, o.ref())

@@ -73,9 +73,9 @@ func Parse(ref string, data []byte) (Release, error) {
 				Annotations map[string]string `json:"annotations"`
 			} `json:"manifests"`
 		} `json:"manifest"`
-		Image      json.RawMessage            `json:"image"`
-		SBOM       map[string]json.RawMessage `json:"sbom"`
-		Provenance map[string]json.RawMessage `json:"provenance"`
+		Image      json.RawMessage `json:"image"`
+		SBOM       json.RawMessage `json:"sbom"`
+		Provenance json.RawMessage `json:"provenance"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return Release{}, fmt.Errorf("%s: reading imagetools inspect: %w", ref, err)
@@ -95,24 +95,46 @@ func Parse(ref string, data []byte) (Release, error) {
 		}
 		r.Platforms[name] = Platform{Digest: m.Digest}
 	}
-	var images map[string]struct {
-		Config struct {
-			Labels map[string]string `json:"Labels"`
-		} `json:"config"`
+	// With one platform in the index, imagetools gives its image config and
+	// attestations as they are, not in maps keyed by platform.
+	var single string
+	if len(r.Platforms) == 1 {
+		for name := range r.Platforms {
+			single = name
+		}
 	}
-	if err := json.Unmarshal(raw.Image, &images); err != nil {
+	images, err := byPlatform(raw.Image, single, "architecture")
+	if err != nil {
 		return Release{}, fmt.Errorf("%s: reading the image configs: %w", ref, err)
 	}
+	sboms, err := byPlatform(raw.SBOM, single, "SPDX")
+	if err != nil {
+		return Release{}, fmt.Errorf("%s: reading the SBOMs: %w", ref, err)
+	}
+	provs, err := byPlatform(raw.Provenance, single, "SLSA")
+	if err != nil {
+		return Release{}, fmt.Errorf("%s: reading the provenance: %w", ref, err)
+	}
 	for name, p := range r.Platforms {
-		p.Labels = images[name].Config.Labels
-		if s, ok := raw.SBOM[name]; ok {
+		var image struct {
+			Config struct {
+				Labels map[string]string `json:"Labels"`
+			} `json:"config"`
+		}
+		if c, ok := images[name]; ok {
+			if err := json.Unmarshal(c, &image); err != nil {
+				return Release{}, fmt.Errorf("%s: the image config of %s: %w", ref, name, err)
+			}
+		}
+		p.Labels = image.Config.Labels
+		if s, ok := sboms[name]; ok {
 			pkgs, err := parseSBOM(s)
 			if err != nil {
 				return Release{}, fmt.Errorf("%s: the SBOM of %s: %w", ref, name, err)
 			}
 			p.SBOM = pkgs
 		}
-		if s, ok := raw.Provenance[name]; ok {
+		if s, ok := provs[name]; ok {
 			prov, err := parseProvenance(s)
 			if err != nil {
 				return Release{}, fmt.Errorf("%s: the provenance of %s: %w", ref, name, err)
@@ -122,6 +144,22 @@ func Parse(ref string, data []byte) (Release, error) {
 		r.Platforms[name] = p
 	}
 	return r, nil
+}
+
+// byPlatform reads imagetools' map of platform to value; with a single
+// platform, a value that has the key marker is that platform's alone.
+func byPlatform(data json.RawMessage, single, marker string) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if len(data) == 0 || string(data) == "null" {
+		return m, nil
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m[marker]; ok && single != "" {
+		return map[string]json.RawMessage{single: data}, nil
+	}
+	return m, nil
 }
 
 // parseSBOM reads the packages of an SPDX document ({"SPDX": {...}}).
@@ -278,6 +316,9 @@ func Verify(r Release, want Want) ([]string, error) {
 				}
 				bad = append(bad, fmt.Sprintf("%s: the provenance names %s, want commit %s", name, got, want.Revision))
 			}
+			if pr.Mode != "max" {
+				bad = append(bad, name+": the provenance is mode=min, without the build's definition (build with --provenance=mode=max)")
+			}
 			if want.Dockerfile != "" && pr.Dockerfile != want.Dockerfile {
 				bad = append(bad, fmt.Sprintf("%s: the provenance names Dockerfile %q, want %q", name, pr.Dockerfile, want.Dockerfile))
 			}
@@ -293,6 +334,6 @@ func Verify(r Release, want Want) ([]string, error) {
 	ok = append(ok,
 		fmt.Sprintf("labels: %s=%s on every platform", VersionLabel, want.Version),
 		fmt.Sprintf("SBOM of every platform lists %s", strings.Join(mods, ", ")),
-		fmt.Sprintf("provenance of every platform names commit %s and %s", want.Revision, want.Dockerfile))
+		fmt.Sprintf("provenance (mode=max) of every platform names commit %s and %s", want.Revision, want.Dockerfile))
 	return ok, nil
 }

@@ -16,10 +16,15 @@ import (
 type Module struct{ Path, Version string }
 
 // DirectModules are the modules go.mod in dir requires directly (not the
-// "// indirect" ones): those the program imports, which its SBOM must
-// list. Each must have its go.sum line at that version. `go mod edit
-// -json` reads go.mod as the go command does.
-func DirectModules(ctx context.Context, dir string) ([]Module, error) {
+// "// indirect" ones) that the main package pkg, built with tags, compiles
+// in: those its SBOM must list (a test-only or tool requirement is not in
+// the binary). Each must have its go.sum line at go.mod's version. `go mod
+// edit -json` and `go list -deps` read go.mod as the go command does.
+func DirectModules(ctx context.Context, dir, pkg, tags string) ([]Module, error) {
+	built, err := builtModules(ctx, dir, pkg, tags)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, "go", "mod", "edit", "-json")
 	cmd.Dir = dir
 	out, err := cmd.Output()
@@ -36,6 +41,7 @@ func DirectModules(ctx context.Context, dir string) ([]Module, error) {
 			Version  string
 			Indirect bool
 		}
+		Replace []struct{ Old struct{ Path string } }
 	}
 	if err := json.Unmarshal(out, &m); err != nil {
 		return nil, fmt.Errorf("go mod edit -json: %w", err)
@@ -44,15 +50,39 @@ func DirectModules(ctx context.Context, dir string) ([]Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A replaced module is in the binary (and the SBOM) as its replacement.
+	replaced := map[string]bool{}
+	for _, r := range m.Replace {
+		replaced[r.Old.Path] = true
+	}
 	var mods []Module
 	for _, r := range m.Require {
-		if r.Indirect {
+		if r.Indirect || !built[r.Path] || replaced[r.Path] {
 			continue
 		}
 		if !sums[r.Path+" "+r.Version] {
 			return nil, fmt.Errorf("go.sum has no line for %s %s: run go mod tidy", r.Path, r.Version)
 		}
 		mods = append(mods, Module{r.Path, r.Version})
+	}
+	return mods, nil
+}
+
+// builtModules are the modules of the packages pkg imports, with tags.
+func builtModules(ctx context.Context, dir, pkg, tags string) (map[string]bool, error) {
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-tags", tags, "-f", "{{with .Module}}{{.Path}}{{end}}", pkg)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("go list -deps %s: %s", pkg, strings.TrimSpace(string(ee.Stderr)))
+		}
+		return nil, fmt.Errorf("go list -deps %s: %w (Go is needed to read go.mod)", pkg, err)
+	}
+	mods := map[string]bool{}
+	for _, m := range strings.Fields(string(out)) {
+		mods[m] = true
 	}
 	return mods, nil
 }

@@ -77,9 +77,9 @@ func portError(err error, port int, what string) error {
 	return fmt.Errorf("%s: %s", what, docker.LastLine(msg))
 }
 
-// RegistryRunning tells whether the registry container for port runs:
-// make verify-release without REGISTRY reads from it.
-func RegistryRunning(ctx context.Context, d docker.Docker, port int) bool {
+// RegistryState tells whether the registry container for port exists, and
+// whether it runs: make verify-release without REGISTRY reads from it.
+func RegistryState(ctx context.Context, d docker.Docker, port int) (running, exists bool) {
 	state, err := d.Output(ctx, "container", "inspect", "--format", "{{.State.Running}}", RegistryContainer(port))
-	return err == nil && strings.TrimSpace(state) == "true"
+	return err == nil && strings.TrimSpace(state) == "true", err == nil
 }

@@ -46,6 +46,11 @@ func slsaV1(revision string) string {
 	return fmt.Sprintf(`{"SLSA":{"buildDefinition":{"externalParameters":{"configSource":{"path":"final.Dockerfile"}},"internalParameters":{"buildConfig":{"llbDefinition":[]}}},"runDetails":{"metadata":{"buildkit_metadata":{"vcs":{"revision":%q}}}}}}`, revision)
 }
 
+// slsaMin is a mode=min provenance: no build definition.
+func slsaMin(revision string) string {
+	return fmt.Sprintf(`{"SLSA":{"buildDefinition":{"externalParameters":{"configSource":{"path":"final.Dockerfile"}}},"runDetails":{"metadata":{"buildkit_metadata":{"vcs":{"revision":%q}}}}}}`, revision)
+}
+
 func slsaV02(revision string) string {
 	return fmt.Sprintf(`{"SLSA":{"invocation":{"configSource":{"entryPoint":"final.Dockerfile"}},"buildConfig":{"llbDefinition":[]},"metadata":{"https://mobyproject.org/buildkit@v1#metadata":{"vcs":{"revision":%q}}}}}`, revision)
 }
@@ -81,6 +86,8 @@ func TestVerify(t *testing.T) {
 			fail: []string{"the provenance names ffffffffffffffffffffffffffffffffffffffff, want commit " + commit}},
 		{name: "uncommitted changes", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit + "-dirty")), want: want,
 			fail: []string{"(a tree with uncommitted changes)"}},
+		{name: "provenance mode=min", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaMin(commit)), want: want,
+			fail: []string{"linux/amd64: the provenance is mode=min"}},
 		{name: "no git info", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1("")), want: want,
 			fail: []string{"no commit (built with BUILDX_GIT_INFO=0"}},
 		{name: "label of another version", version: "v0.9.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)), want: want,
@@ -119,6 +126,24 @@ func TestVerify(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// With one platform in the index, imagetools prints its image config and
+// attestations unkeyed.
+func TestParseOnePlatform(t *testing.T) {
+	data := fmt.Sprintf(`{"manifest":{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:index","manifests":[`+
+		`{"digest":"sha256:0","platform":{"os":"linux","architecture":"arm64"}},`+
+		`{"digest":"sha256:a0","platform":{"os":"unknown","architecture":"unknown"},"annotations":{"vnd.docker.reference.type":"attestation-manifest"}}]},`+
+		`"image":{"architecture":"arm64","config":{"Labels":{"org.opencontainers.image.version":"v1.0.0"}}},"sbom":%s,"provenance":%s}`, goodSBOM, slsaV1(commit))
+	r, err := Parse("reg/app:v1.0.0", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := want
+	w.Platforms = []string{"linux/arm64"}
+	if _, err := Verify(r, w); err != nil {
+		t.Errorf("one platform: %v", err)
 	}
 }
 
@@ -169,7 +194,7 @@ func TestCheckVersionAndPlatforms(t *testing.T) {
 
 func TestDirectModules(t *testing.T) {
 	// The tutorial module itself: gin and logrus, at go.mod's versions.
-	mods, err := DirectModules(t.Context(), "../../..")
+	mods, err := DirectModules(t.Context(), "../../..", "./dependencies", "nomsgpack")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +205,30 @@ func TestDirectModules(t *testing.T) {
 	if !slices.Equal(paths, []string{"github.com/gin-gonic/gin", "github.com/sirupsen/logrus"}) {
 		t.Errorf("got %v", mods)
 	}
-	// A version go.sum lacks is refused.
+	// The standard-library program: nothing. A package that is not there:
+	// go list's error.
+	if mods, err := DirectModules(t.Context(), "../../..", "./simple", ""); err != nil || len(mods) != 0 {
+		t.Errorf("./simple: got %v, %v; want no modules", mods, err)
+	}
+	if _, err := DirectModules(t.Context(), "../../..", "./nope", ""); err == nil || !strings.Contains(err.Error(), "go list -deps ./nope") {
+		t.Errorf("./nope: got %v", err)
+	}
+	// A go.sum without gin's line is refused.
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n\ngo 1.26\n\nrequire example.com/m v1.0.0\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "go.sum"), []byte("example.com/m v0.9.0 h1:x=\nexample.com/m v1.0.0/go.mod h1:y=\n"), 0o644)
-	if _, err := DirectModules(t.Context(), dir); err == nil || !strings.Contains(err.Error(), "go.sum has no line for example.com/m v1.0.0") {
-		t.Errorf("got %v", err)
+	if err := os.CopyFS(filepath.Join(dir, "dependencies"), os.DirFS("../../../dependencies")); err != nil {
+		t.Fatal(err)
+	}
+	gomod, _ := os.ReadFile("../../../go.mod")
+	gosum, _ := os.ReadFile("../../../go.sum")
+	var kept []string
+	for _, l := range strings.Split(string(gosum), "\n") {
+		if !strings.HasPrefix(l, "github.com/gin-gonic/gin ") || strings.Contains(l, "/go.mod ") {
+			kept = append(kept, l)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644)
+	os.WriteFile(filepath.Join(dir, "go.sum"), []byte(strings.Join(kept, "\n")), 0o644)
+	if _, err := DirectModules(t.Context(), dir, "./dependencies", "nomsgpack"); err == nil || !strings.Contains(err.Error(), "go.sum") {
+		t.Errorf("got %v, want an error that names go.sum", err)
 	}
 }
