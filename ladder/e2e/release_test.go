@@ -40,14 +40,14 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
 	// Clone B's release moves the tag, and the engine keeps clone A's index
 	// untagged: what is dangling after the test and was not before goes.
-	dangling := func() map[string]bool {
+	dangling := func(ctx context.Context) map[string]bool {
 		return dockerList(t, ctx, "images", "-q", "--no-trunc", "--filter", "dangling=true")
 	}
-	danglingBefore := dangling()
+	danglingBefore := dangling(ctx)
 	t.Cleanup(func() {
 		docker.Output(context.Background(), "rm", "-f", "-v", release.RegistryContainer(mustAtoi(t, port)))
 		docker.Output(context.Background(), "image", "rm", "-f", ref, ref+"-bare")
-		if left := added(danglingBefore, dangling()); len(left) > 0 {
+		if left := added(danglingBefore, dangling(context.Background())); len(left) > 0 {
 			docker.Output(context.Background(), append([]string{"image", "rm", "-f"}, left...)...)
 		}
 	})
