@@ -72,7 +72,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"platforms: linux/amd64, linux/arm64", "passes", mods[0].Path + " " + mods[0].Version, mods[1].Path + " " + mods[1].Version,
-		"provenance of every platform names commit " + gitHead(t, ctx, a) + " and final.Dockerfile"} {
+		"provenance (mode=max) of every platform names commit " + gitHead(t, ctx, a) + " and final.Dockerfile"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("make verify-release: output lacks %q:\n%s", want, out)
 		}
