@@ -189,7 +189,13 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	if p := strings.Join(o.platforms, ","); p != release.DefaultPlatforms {
 		check += " PLATFORMS=" + p
 	}
-	fmt.Fprintf(stderr, "release: check it with %s; the engine keeps a copy tagged %s\n", check, bo.Ref)
+	if o.pkg != "./dependencies" {
+		check += " PACKAGE=" + o.pkg
+	}
+	fmt.Fprintf(stderr, "release: check it with %s\n", check)
+	if o.registry == "" {
+		fmt.Fprintf(stderr, "release: the engine keeps a copy tagged %s (make distclean removes it)\n", bo.Ref)
+	}
 	return nil
 }
 
