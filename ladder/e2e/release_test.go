@@ -189,18 +189,10 @@ func buildLog(t *testing.T, path string) buildlog.Progress {
 	return p
 }
 
-// compiled tells whether a go build -v step of the log listed pkg.
+// compiled tells whether a go build -v step of the log (one per platform)
+// listed pkg.
 func compiled(p buildlog.Progress, pkg string) bool {
-	for _, s := range p.Steps {
-		if strings.Contains(s.Name, "go build") {
-			for _, l := range s.Output {
-				if strings.HasPrefix(l, pkg) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.Steps, func(s buildlog.Step) bool { return strings.Contains(s.Name, "go build") && s.Lists(pkg) })
 }
 
 func gitClone(t *testing.T, ctx context.Context, root string) string {

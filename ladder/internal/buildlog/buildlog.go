@@ -127,6 +127,18 @@ func (p Progress) Find(substr string) (Step, bool) {
 	return Step{}, false
 }
 
+// Lists reports whether one of the step's output lines starts with prefix:
+// whether `go build -v` compiled a package of a module such as
+// github.com/gin-gonic/gin, rather than taking it from GOCACHE.
+func (s Step) Lists(prefix string) bool {
+	for _, l := range s.Output {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // FromCache reports whether a step's result came from a cache: CACHED, or
 // pulled from an imported one without running (no output of its own).
 func (s Step) FromCache() bool { return s.Cached || (s.Pulled && len(s.Output) == 0) }

@@ -168,3 +168,17 @@ func TestBreakdownSplitsWallTimeByStep(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+func TestStepLists(t *testing.T) {
+	s := Step{Output: []string{"github.com/gin-gonic/gin/internal/bytesconv", "github.com/go-docker/go-docker/dependencies"}}
+	for prefix, want := range map[string]bool{
+		"github.com/gin-gonic/gin":       true,
+		"github.com/go-docker/go-docker": true,
+		"github.com/sirupsen/logrus":     false,
+		"gin-gonic":                      false, // a prefix, not a substring
+	} {
+		if got := s.Lists(prefix); got != want {
+			t.Errorf("Lists(%q): got %v, want %v", prefix, got, want)
+		}
+	}
+}

@@ -176,12 +176,7 @@ func coldCheck(r repo.Rung, p buildlog.Progress) (ColdCheck, error) {
 			return c, errors.New("no go mod download step ran")
 		}
 		if b, ok := p.Find("go build -v"); ok {
-			gin := false
-			for _, l := range b.Output {
-				if strings.HasPrefix(l, "github.com/gin-gonic/gin") {
-					gin = true
-				}
-			}
+			gin := b.Lists("github.com/gin-gonic/gin")
 			c.GinCompiled = &gin
 			if !gin {
 				return c, errors.New("go build -v did not list gin")
