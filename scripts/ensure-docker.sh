@@ -152,6 +152,19 @@ usable() {
 	"$DOCKER" pull -q "$1" >/dev/null 2>&1
 }
 
+# ready IMAGE: the official image is usable, or its stand-in is already
+# here: nothing to build.
+ready() { usable "$1" || have_image "$STAND_IN_PREFIX$1"; }
+
+# in_use IMAGE: the image to run: the official one when here, else its
+# stand-in.
+in_use() { if have_image "$1"; then echo "$1"; else echo "$STAND_IN_PREFIX$1"; fi; }
+
+# need_go IMAGE: a stand-in for IMAGE is built with Go.
+need_go() {
+	command -v go >/dev/null 2>&1 || die "$1 cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+}
+
 # A static busybox from Debian: the shell and tools of the stand-in bases.
 fetch_busybox() {
 	workdir
@@ -193,8 +206,7 @@ DOCKERFILE
 # 3a. alpine:<ALPINE_VERSION>
 ensure_alpine() {
 	local image="alpine:$ALPINE_VERSION"
-	usable "$image" && return 0
-	have_image "$STAND_IN_PREFIX$image" && return 0
+	ready "$image" && return 0
 	fetch_busybox "$image"
 	local dir="$work/alpine"
 	stand_in_context "$dir"
@@ -211,9 +223,8 @@ ensure_alpine() {
 # 3b. golang:<GO_VERSION>-alpine
 ensure_golang() {
 	local image="golang:$GO_VERSION-alpine"
-	usable "$image" && return 0
-	have_image "$STAND_IN_PREFIX$image" && return 0
-	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	ready "$image" && return 0
+	need_go "$image"
 	local have
 	have=$(go env GOVERSION)
 	have=${have#go}
@@ -254,15 +265,13 @@ build_flags() {
 # The registry for make cache-demo: the registry image, run as a container
 # (that also works where the engine runs in a VM, as on Docker Desktop).
 registry_image() {
-	local image="registry:$REGISTRY_VERSION"
-	if have_image "$image"; then echo "$image"; else echo "$STAND_IN_PREFIX$image"; fi
+	in_use "registry:$REGISTRY_VERSION"
 }
 
 ensure_registry() {
 	local image="registry:$REGISTRY_VERSION"
-	usable "$image" && return 0
-	have_image "$STAND_IN_PREFIX$image" && return 0
-	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	ready "$image" && return 0
+	need_go "$image"
 	workdir
 	mkdir -p "$work/registry"
 	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from github.com/distribution/distribution/v3 $DISTRIBUTION_VERSION"
@@ -300,8 +309,7 @@ DOCKERFILE
 # The BuildKit daemon of the shared builder (make shared-builder, make
 # cache-demo): the official image, pinned, or a stand-in.
 buildkit_image() {
-	local image="moby/buildkit:$BUILDKIT_VERSION"
-	if have_image "$image"; then echo "$image"; else echo "$STAND_IN_PREFIX$image"; fi
+	in_use "moby/buildkit:$BUILDKIT_VERSION"
 }
 
 # module_build MODULE@VERSION OUT PKG [go build flags...]: go install refuses
@@ -322,9 +330,8 @@ module_build() {
 
 ensure_buildkit() {
 	local image="moby/buildkit:$BUILDKIT_VERSION"
-	usable "$image" && return 0
-	have_image "$STAND_IN_PREFIX$image" && return 0
-	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	ready "$image" && return 0
+	need_go "$image"
 	[ "$(uname -s)" = Linux ] && command -v "${CC:-gcc}" >/dev/null 2>&1 ||
 		die "$image cannot be pulled, and a stand-in needs Linux and a C compiler (for runc): make it pullable and retry"
 	fetch_busybox "$image"
@@ -353,15 +360,13 @@ ensure_buildkit() {
 # official image when here, else the stand-in. A build that names neither
 # with --sbom=generator= would try to pull the official one.
 sbom_scanner_image() {
-	local image="docker/buildkit-syft-scanner:$SYFT_SCANNER_VERSION"
-	if have_image "$image"; then echo "$image"; else echo "$STAND_IN_PREFIX$image"; fi
+	in_use "docker/buildkit-syft-scanner:$SYFT_SCANNER_VERSION"
 }
 
 ensure_sbom_scanner() {
 	local image="docker/buildkit-syft-scanner:$SYFT_SCANNER_VERSION"
-	usable "$image" && return 0
-	have_image "$STAND_IN_PREFIX$image" && return 0
-	command -v go >/dev/null 2>&1 || die "$image cannot be pulled and Go is not installed to make a stand-in: make it pullable and retry"
+	ready "$image" && return 0
+	need_go "$image"
 	local mod="$here/../ladder/sbom-scanner" syft
 	[ -f "$mod/go.mod" ] || die "$image cannot be pulled and ladder/sbom-scanner, the stand-in's source, is missing: make it pullable and retry"
 	syft=$(sed -n 's|^[[:space:]]*github.com/anchore/syft \(v[^[:space:]]*\).*|\1|p' "$mod/go.mod")
