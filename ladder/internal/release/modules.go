@@ -25,15 +25,9 @@ func DirectModules(ctx context.Context, dir, pkg, tags string) ([]Module, error)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "go", "mod", "edit", "-json")
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	out, err := goOutput(ctx, dir, "go mod edit -json in "+dir, "mod", "edit", "-json")
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("go mod edit -json in %s: %s", dir, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return nil, fmt.Errorf("go mod edit -json: %w (Go is needed to read go.mod)", err)
+		return nil, err
 	}
 	var m struct {
 		Require []struct {
@@ -70,21 +64,32 @@ func DirectModules(ctx context.Context, dir, pkg, tags string) ([]Module, error)
 
 // builtModules are the modules of the packages pkg imports, with tags.
 func builtModules(ctx context.Context, dir, pkg, tags string) (map[string]bool, error) {
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-tags", tags, "-f", "{{with .Module}}{{.Path}}{{end}}", pkg)
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	out, err := goOutput(ctx, dir, "go list -deps "+pkg, "list", "-deps", "-tags", tags, "-f", "{{with .Module}}{{.Path}}{{end}}", pkg)
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("go list -deps %s: %s", pkg, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return nil, fmt.Errorf("go list -deps %s: %w (Go is needed to read go.mod)", pkg, err)
+		return nil, err
 	}
 	mods := map[string]bool{}
 	for _, m := range strings.Fields(string(out)) {
 		mods[m] = true
 	}
 	return mods, nil
+}
+
+// goOutput runs the go command with args in dir; its error starts with
+// what (the command as the reader knows it), then what go said, or that Go
+// is missing.
+func goOutput(ctx context.Context, dir, what string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("%s: %s", what, strings.TrimSpace(string(ee.Stderr)))
+		}
+		return nil, fmt.Errorf("%s: %w (Go is needed to read go.mod)", what, err)
+	}
+	return out, nil
 }
 
 // readSums reads go.sum's "path version" pairs (of the module's zip hash,
