@@ -47,20 +47,33 @@ func startRegistry(ctx context.Context, d docker.Docker, root string) (*Registry
 		return nil, err
 	}
 	r.Addr = strings.TrimSpace(strings.SplitN(strings.TrimSpace(port), "\n", 2)[0])
+	if err := WaitForRegistry(ctx, d, r.Addr, r.id); err != nil {
+		r.Stop()
+		return nil, err
+	}
+	return r, nil
+}
+
+// WaitForRegistry waits up to 20 s until the registry in container answers
+// on addr; if it does not, the error quotes the container's last log line.
+func WaitForRegistry(ctx context.Context, d docker.Docker, addr, container string) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + r.Addr + "/v2/")
+		resp, err := http.Get("http://" + addr + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return r, nil
+				return nil
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	logs, _ := d.CombinedOutput(ctx, "logs", r.id)
-	r.Stop()
-	return nil, fmt.Errorf("the registry container on %s did not answer within 20 s: %s", r.Addr, docker.LastLine(logs))
+	logs, _ := d.CombinedOutput(ctx, "logs", container)
+	return fmt.Errorf("the registry container on %s did not answer within 20 s: %s", addr, docker.LastLine(logs))
 }
 
 // Stop removes the registry container and its storage.

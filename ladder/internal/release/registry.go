@@ -3,10 +3,8 @@ package release
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
@@ -49,23 +47,10 @@ func EnsureRegistry(ctx context.Context, d docker.Docker, root string, port int)
 			return "", portError(err, port, "could not start the registry container "+name)
 		}
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + addr + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return addr, nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err := cachedemo.WaitForRegistry(ctx, d, addr, name); err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	logs, _ := d.CombinedOutput(ctx, "logs", name)
-	return "", fmt.Errorf("the registry container %s on %s did not answer within 20 s: %s", name, addr, docker.LastLine(logs))
+	return addr, nil
 }
 
 // portError says in one line that the port is taken, when it is.
