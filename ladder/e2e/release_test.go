@@ -37,6 +37,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	version := "v0.0.0-e2e." + repo.NewRunID()
+	registry := release.RegistryContainer(mustAtoi(t, port))
 	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
 	// Clone B's release moves the tag, and the engine keeps clone A's index
 	// untagged: what is dangling after the test and was not before goes.
@@ -45,7 +46,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	}
 	danglingBefore := dangling(ctx)
 	t.Cleanup(func() {
-		docker.Output(context.Background(), "rm", "-f", "-v", release.RegistryContainer(mustAtoi(t, port)))
+		docker.Output(context.Background(), "rm", "-f", "-v", registry)
 		docker.Output(context.Background(), "image", "rm", "-f", ref, ref+"-bare")
 		if left := added(danglingBefore, dangling(context.Background())); len(left) > 0 {
 			docker.Output(context.Background(), append([]string{"image", "rm", "-f"}, left...)...)

@@ -113,13 +113,19 @@ func (o options) ref() string {
 	return reg + "/" + o.name + ":" + o.version
 }
 
-func build(ctx context.Context, o options, stderr io.Writer) error {
+// open finds the repository's root and checks that an engine answers.
+func open(ctx context.Context, o options) (string, docker.Docker, error) {
+	d := docker.Docker{Bin: o.docker}
 	root, err := repo.Root(o.repo)
 	if err != nil {
-		return cli.Usage(err)
+		return "", d, cli.Usage(err)
 	}
-	d := docker.Docker{Bin: o.docker}
-	if err := d.Ping(ctx); err != nil {
+	return root, d, d.Ping(ctx)
+}
+
+func build(ctx context.Context, o options, stderr io.Writer) error {
+	root, d, err := open(ctx, o)
+	if err != nil {
 		return err
 	}
 	if err := canPushIndex(ctx, d, o.registry != ""); err != nil {
@@ -226,12 +232,8 @@ func canPushIndex(ctx context.Context, d docker.Docker, registry bool) error {
 }
 
 func verify(ctx context.Context, o options, stderr io.Writer) error {
-	root, err := repo.Root(o.repo)
+	root, d, err := open(ctx, o)
 	if err != nil {
-		return cli.Usage(err)
-	}
-	d := docker.Docker{Bin: o.docker}
-	if err := d.Ping(ctx); err != nil {
 		return err
 	}
 	if o.registry == "" {
