@@ -37,8 +37,9 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	version := "v0.0.0-e2e." + repo.NewRunID()
-	registry := release.RegistryContainer(mustAtoi(t, port))
-	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
+	portN := mustAtoi(t, port)
+	registry := release.RegistryContainer(portN)
+	ref := release.LocalRegistry(portN) + "/go-docker:" + version
 	// Clone B's release moves the tag, and the engine keeps clone A's index
 	// untagged: what is dangling after the test and was not before goes.
 	dangling := func(ctx context.Context) map[string]bool {
