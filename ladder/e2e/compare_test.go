@@ -21,14 +21,21 @@ import (
 )
 
 // runCompare runs the measuring tool as make compare does, and returns its
-// exit error and stderr.
+// exit error and stderr. It runs with a TMPDIR of its own, which it must
+// leave empty: its temporary folder holds ko's module cache, read-only as
+// go writes it.
 func runCompare(t *testing.T, ctx context.Context, args ...string) (string, error) {
 	t.Helper()
+	tmp := t.TempDir()
 	cmd := exec.CommandContext(ctx, "go", append([]string{"run", "./cmd/compare"}, args...)...)
 	cmd.Dir = filepath.Join(repoRoot(t), "ladder")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	err := cmd.Run()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("compare left %d entries in its TMPDIR (%s first); want none", len(left), left[0].Name())
+	}
 	return stderr.String(), err
 }
 

@@ -79,7 +79,10 @@ func Measure(ctx context.Context, c Config) (Report, error) {
 	}
 	defer func() {
 		m.cleanup(before)
-		os.RemoveAll(m.tmp)
+		// ko's module cache is in there, read-only as go writes it.
+		if err := repo.RemoveAll(m.tmp); err != nil && m.Progress != nil {
+			fmt.Fprintf(m.Progress, "compare: could not remove its temporary folder: %v\n", err)
+		}
 	}()
 	if err := m.setUp(); err != nil {
 		return m.rep, err

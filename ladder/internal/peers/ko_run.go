@@ -2,14 +2,12 @@ package peers
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // koRepo is the name ko loads the peer's images under: ko.local/ is ko's
@@ -65,7 +63,7 @@ func (r *koRunner) Scope(string) error { return nil }
 func (r *koRunner) Build(ctx context.Context, cold bool, logFile string) (time.Duration, error) {
 	if cold {
 		for _, d := range []string{r.goCache, r.goModCache} {
-			if err := removeAll(d); err != nil {
+			if err := repo.RemoveAll(d); err != nil {
 				return 0, err
 			}
 		}
@@ -81,21 +79,3 @@ func (r *koRunner) Build(ctx context.Context, cold bool, logFile string) (time.D
 }
 
 func (r *koRunner) Refs() []string { return append([]string{r.Tag(), r.base}, r.refs...) }
-
-// removeAll removes a tree the go command wrote: its module cache is
-// read-only, so each folder is made writable first.
-func removeAll(dir string) error {
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(path, 0o755)
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("emptying %s: %w", dir, err)
-	}
-	return nil
-}

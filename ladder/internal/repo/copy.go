@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -57,4 +58,20 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 		return err
 	}
 	return out.Close()
+}
+
+// RemoveAll removes a tree the go command may have written into: a module
+// cache is read-only, which os.RemoveAll alone cannot remove, so each
+// folder is made writable first. A tree that does not exist is no error.
+func RemoveAll(dir string) error {
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(path, 0o755)
+		}
+		return nil
+	})
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("emptying %s: %w", dir, err)
+	}
+	return nil
 }
