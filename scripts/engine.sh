@@ -137,6 +137,27 @@ apt_install() {
 		die "could not install ${missing[*]} ($(tail -n1 "$work/apt.log"))"
 }
 
+# go_install NAME ARGS...: go install ARGS in the background, its output in
+# $work/NAME.log; finish waits for every one started and fails naming the
+# first that failed. The builds run side by side: each is one go command
+# that compiles on every core, but each also waits on downloads and ends in
+# a link on one core, which the others fill.
+jobs_started=()
+go_install() {
+	local name=$1
+	shift
+	GOBIN=$work/bin GOFLAGS=-mod=mod GOTOOLCHAIN=local go install "$@" >"$work/$name.log" 2>&1 &
+	jobs_started+=("$name:$!")
+}
+finish() {
+	local job failed=
+	for job in ${jobs_started[@]+"${jobs_started[@]}"}; do
+		wait "${job#*:}" || failed=${failed:-${job%%:*}}
+	done
+	jobs_started=()
+	[[ -z $failed ]] || die "could not build $failed ($(tail -n1 "$work/$failed.log"))"
+}
+
 build() {
 	local want=(dockerd docker-proxy containerd containerd-shim-runc-v2 runc) b have=1
 	for b in "${want[@]}"; do [[ -x $BIN/$b ]] || have=0; done
@@ -145,24 +166,36 @@ build() {
 	mkdir -p "$BIN"
 	say "building Docker Engine $MOBY_VERSION, containerd $CONTAINERD_VERSION and runc $RUNC_VERSION from their Go modules into $BIN (about 10 min the first time)"
 	local x="-X github.com/moby/moby/v2/dockerversion.Version=$MOBY_VERSION -X github.com/moby/moby/v2/dockerversion.GitCommit=$MOBY_VERSION"
-	export GOBIN=$work/bin GOFLAGS=-mod=mod GOTOOLCHAIN=local
-	go install -ldflags "$x" "github.com/moby/moby/v2/cmd/dockerd@$MOBY_VERSION" "github.com/moby/moby/v2/cmd/docker-proxy@$MOBY_VERSION" >"$work/moby.log" 2>&1 ||
-		die "could not build dockerd ($(tail -n1 "$work/moby.log"))"
-	go install "github.com/containerd/containerd/v2/cmd/containerd@$CONTAINERD_VERSION" "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" >"$work/containerd.log" 2>&1 ||
-		die "could not build containerd ($(tail -n1 "$work/containerd.log"))"
-	go install -tags seccomp "github.com/opencontainers/runc@$RUNC_VERSION" >"$work/runc.log" 2>&1 ||
-		die "could not build runc ($(tail -n1 "$work/runc.log"))"
+	go_install dockerd -ldflags "$x" "github.com/moby/moby/v2/cmd/dockerd@$MOBY_VERSION" "github.com/moby/moby/v2/cmd/docker-proxy@$MOBY_VERSION"
+	go_install containerd "github.com/containerd/containerd/v2/cmd/containerd@$CONTAINERD_VERSION" "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION"
+	go_install runc -tags seccomp "github.com/opencontainers/runc@$RUNC_VERSION"
+	# With with-buildx, buildx (when missing) builds alongside.
+	[[ ${1:-} != with-buildx ]] || buildx start
+	finish
 	for b in "${want[@]}"; do install -m 0755 "$work/bin/$b" "$BIN/$b"; done
+	buildx install
 }
 
+# buildx [start|install]: the docker CLI plugin, built from its Go module
+# when the CLI has none. With no argument it builds and installs; build
+# starts its build next to the engine's (start), and installs it once all
+# are done (install).
 buildx() {
-	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
 	local plugins=/usr/local/lib/docker/cli-plugins
+	case "${1:-}" in
+	install)
+		[[ -x $work/bin/buildx ]] || return 0
+		mkdir -p "$plugins"
+		install -m 0755 "$work/bin/buildx" "$plugins/docker-buildx"
+		return 0
+		;;
+	esac
+	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
 	say "building buildx $BUILDX_VERSION from its Go module into $plugins (about 2 min)"
-	GOBIN=$work/bin GOFLAGS=-mod=mod GOTOOLCHAIN=local go install "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION" >"$work/buildx.log" 2>&1 ||
-		die "could not build buildx ($(tail -n1 "$work/buildx.log"))"
-	mkdir -p "$plugins"
-	install -m 0755 "$work/bin/buildx" "$plugins/docker-buildx"
+	go_install buildx "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION"
+	[[ ${1:-} == start ]] && return 0
+	finish
+	buildx install
 }
 
 start() {
@@ -197,7 +230,7 @@ case "${1:-}" in
 		exit 0
 	fi
 	apt_install iptables libseccomp-dev pkg-config
-	build
+	build with-buildx
 	buildx
 	start
 	;;
