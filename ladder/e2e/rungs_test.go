@@ -96,9 +96,14 @@ func TestImageSizes(t *testing.T) {
 	}
 }
 
-// After a one-line edit, every rung that downloads modules answers that
-// step from the cache, and every rung that lists what it compiles (go build
-// -v, from the mounts rung on) compiles only the edited package.
+// After a one-line edit, the rung that first downloads modules in a step
+// of its own answers that step from the cache, and so does every rung that
+// lists what it compiles (go build -v, from the mounts rung on), which
+// compiles only the edited package. The buildkit rung is left out: its
+// steps are the dependencies rung's with the module cache mounted, which
+// changes nothing the layer cache does after a source edit, and its
+// rebuild (all of gin again) would cost every CI run over a minute for the
+// same check.
 func TestSourceEditReusesModuleDownload(t *testing.T) {
 	ctx := engine(t)
 	buildLadder(t)
@@ -106,6 +111,9 @@ func TestSourceEditReusesModuleDownload(t *testing.T) {
 	for _, r := range rungs {
 		if r.Program != "dependencies" {
 			continue // the standard-library program has no modules
+		}
+		if r.Name == "buildkit" {
+			continue
 		}
 		t.Run(r.Name, func(t *testing.T) {
 			warmCacheMounts(t, ctx, dir, r)
