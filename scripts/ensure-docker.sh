@@ -412,7 +412,10 @@ ensure_sbom_scanner() {
 	# git state fails where git is missing or the checkout is another user's.
 	# For the engine's architecture, which is not this machine's under
 	# emulation or with a remote engine. -mod=readonly: go.sum is complete,
-	# and a build must not rewrite the checkout.
+	# and a build must not rewrite the checkout. -N -l, no optimizing: syft
+	# is 1,650 packages, which then compile in under 4 min instead of over
+	# 5 on 2 cores, and the generator still scans the final image in about
+	# 3 s (the same 22 packages).
 	local arch
 	arch=$("$DOCKER" version --format '{{.Server.Arch}}')
 	(cd "$mod" && CGO_ENABLED=0 GOOS=linux GOARCH="$arch" GOFLAGS=-mod=readonly GOTOOLCHAIN=local go build -trimpath -buildvcs=false -ldflags "-s -w" -gcflags "all=-N -l" \
