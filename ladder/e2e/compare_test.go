@@ -15,7 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 	"github.com/go-docker/go-docker/ladder/internal/render"
 )
@@ -97,17 +96,17 @@ func checkCompareRungs(t *testing.T, out string, rep measure.Report) {
 	// build compiles the new module. (Whether go mod download runs again
 	// depends on the engine: an earlier make compare added the same
 	// version, and the layer cache may answer it.)
-	if ran, cached := progress(t, out, "final-noop-1.log").Ran(); ran != 0 || cached == 0 {
+	if ran, cached := buildLog(t, filepath.Join(out, "logs", "final-noop-1.log")).Ran(); ran != 0 || cached == 0 {
 		t.Errorf("final no-op rebuild: %d steps ran, %d CACHED; want none ran", ran, cached)
 	}
-	edit := progress(t, out, "final-edit-1.log")
+	edit := buildLog(t, filepath.Join(out, "logs", "final-edit-1.log"))
 	if dl, ok := edit.Find("go mod download"); !ok || !dl.Cached {
 		t.Errorf("final edit: go mod download %+v, want CACHED", dl)
 	}
 	if b, ok := edit.Find("go build"); !ok || b.Cached {
 		t.Errorf("final edit: go build %+v, want it to run", b)
 	}
-	if b, ok := progress(t, out, "final-dep-1.log").Find("go build"); !ok || !b.Lists(measure.DepModule) {
+	if b, ok := buildLog(t, filepath.Join(out, "logs", "final-dep-1.log")).Find("go build"); !ok || !b.Lists(measure.DepModule) {
 		t.Errorf("final dep change: go build %+v, want it to compile %s", b, measure.DepModule)
 	}
 	if final.ContextBytes.WithoutDockerignore <= final.ContextBytes.WithDockerignore {
@@ -148,16 +147,6 @@ func checkComparePeers(t *testing.T, out string, rep measure.Report) {
 	if !ok || !strings.Contains(table, "| ko |") {
 		t.Errorf("README table from this report:\n%s", table)
 	}
-}
-
-// progress parses one build log compare kept in out/logs.
-func progress(t *testing.T, out, name string) buildlog.Progress {
-	t.Helper()
-	p, err := buildlog.Parse(strings.NewReader(readFile(t, filepath.Join(out, "logs", name))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // readReport reads the compare.json a run wrote into out, and checks it

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
@@ -330,4 +331,14 @@ func added(before, after map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// buildLog parses the build log at path.
+func buildLog(t *testing.T, path string) buildlog.Progress {
+	t.Helper()
+	p, err := buildlog.Parse(strings.NewReader(readFile(t, path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

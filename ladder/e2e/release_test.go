@@ -182,15 +182,6 @@ func releaseDigests(t *testing.T, out string) map[string]string {
 	return ds
 }
 
-func buildLog(t *testing.T, path string) buildlog.Progress {
-	t.Helper()
-	p, err := buildlog.Parse(strings.NewReader(readFile(t, path)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // compiled tells whether a go build -v step of the log (one per platform)
 // listed pkg.
 func compiled(p buildlog.Progress, pkg string) bool {
