@@ -303,8 +303,7 @@ func main() {
 	registry.RootCmd.Execute()
 }
 GO
-		(cd "$src" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath \
-			-o "$work/registry/registry" ./cmd/go-docker-registry) >>"$work/registry.log" 2>&1 ||
+		CGO_ENABLED=0 src_build "$src" "$work/registry/registry" ./cmd/go-docker-registry >>"$work/registry.log" 2>&1 ||
 		die "could not build the registry ($(tail -n 1 "$work/registry.log")); make $image pullable and retry"
 	# The configuration the official image ships.
 	cat >"$work/registry/config.yml" <<'YAML'
@@ -356,10 +355,18 @@ module_src() {
 # modules whose go.mod has exclude directives (BuildKit's does), so build in
 # a writable copy of the downloaded module instead.
 module_build() {
-	local mod=$1 out=$2 pkg=$3 src
+	local src
+	src=$(module_src "$1") || return 1
+	shift
+	src_build "$src" "$@"
+}
+
+# src_build DIR OUT PKG [go build flags...]: build PKG of the module copy in
+# DIR for Linux into OUT.
+src_build() {
+	local dir=$1 out=$2 pkg=$3
 	shift 3
-	src=$(module_src "$mod") || return 1
-	(cd "$src" && GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$out" "$@" "$pkg")
+	(cd "$dir" && GOOS=linux GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$out" "$@" "$pkg")
 }
 
 ensure_buildkit() {
