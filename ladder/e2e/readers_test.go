@@ -9,9 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -23,17 +21,13 @@ func readersState(ctx context.Context) (map[string]string, error) {
 	if id, err := docker.Output(ctx, "image", "inspect", "--format", "{{.Id}}", "go-docker-final:latest"); err == nil {
 		state["image go-docker-final"] = strings.TrimSpace(id)
 	}
-	out, err := docker.Output(ctx, "system", "df", "-v", "--format", "{{range .BuildCache}}{{println .ID .CacheType .Description}}{{end}}")
+	mounts, err := docker.CacheMounts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	readers := regexp.MustCompile(`id "/(go-docker-(gomod|gocache))"$`)
-	for _, l := range strings.Split(out, "\n") {
-		if f, m := strings.Fields(l), readers.FindStringSubmatch(l); len(f) > 2 && f[1] == "exec.cachemount" && m != nil {
-			// docker system df marks a record in use with a trailing *.
-			ids := append(strings.Fields(state["cache mount "+m[1]]), strings.TrimSuffix(f[0], "*"))
-			sort.Strings(ids)
-			state["cache mount "+m[1]] = strings.Join(ids, " ")
+	for _, id := range []string{"go-docker-gomod", "go-docker-gocache"} {
+		if recs := mounts[id]; len(recs) > 0 {
+			state["cache mount "+id] = strings.Join(recs, " ")
 		}
 	}
 	return state, nil
@@ -42,7 +36,7 @@ func readersState(ctx context.Context) (map[string]string, error) {
 // checkReadersState compares with readersState before the tests; it
 // returns the exit code, 1 if anything the reader had changed. A cache
 // mount id can hold more than one record: BuildKit makes another when the
-// first is locked by a build still running. The reader's records must all
+// first is busy as a step starts (see retryOnBusyCache). The reader's records must all
 // be there after the tests; one the tests added beside them is removed, so
 // the id is left with what the reader had.
 func checkReadersState(ctx context.Context, before map[string]string) int {

@@ -117,8 +117,7 @@ func TestSourceEditReusesModuleDownload(t *testing.T) {
 		}
 		t.Run(r.Name, func(t *testing.T) {
 			warmCacheMounts(t, ctx, dir, r)
-			greeting := editGreeting(t, dir)
-			res, tag := buildEdited(t, ctx, dir, r)
+			res, tag, greeting := editAndBuild(t, ctx, dir, r)
 			download, ok := res.Find("go mod download")
 			if !ok {
 				t.Fatalf("no go mod download step in the build log:\n%s", res.Log)
@@ -156,8 +155,7 @@ func TestMountsRecompilesOnlyTheEditedPackageOnAlpine(t *testing.T) {
 	}
 	dir := copyRepo(t)
 	warmCacheMounts(t, ctx, dir, mounts)
-	editGreeting(t, dir)
-	res, tag := buildEdited(t, ctx, dir, mounts)
+	res, tag, _ := editAndBuild(t, ctx, dir, mounts)
 	build, ok := res.Find("go build -v")
 	if !ok {
 		t.Fatalf("no go build -v step in the build log:\n%s", res.Log)
@@ -198,8 +196,69 @@ func warmCacheMounts(t *testing.T, ctx context.Context, dir string, r repo.Rung)
 	if !strings.Contains(string(b), "target=/root/.cache/go-build") {
 		return
 	}
-	editGreeting(t, dir)
-	buildEdited(t, ctx, dir, r)
+	editAndBuild(t, ctx, dir, r)
+}
+
+// editAndBuild makes a one-line edit no build has seen and builds rung r
+// from dir, retrying as retryOnBusyCache says. It returns the build, the
+// image's tag and the greeting the image must answer with.
+func editAndBuild(t *testing.T, ctx context.Context, dir string, r repo.Rung) (dockercli.BuildResult, string, string) {
+	t.Helper()
+	type edited struct {
+		res           dockercli.BuildResult
+		tag, greeting string
+	}
+	e := retryOnBusyCache(t, ctx, func() edited {
+		greeting := editGreeting(t, dir)
+		res, tag := buildEdited(t, ctx, dir, r)
+		return edited{res, tag, greeting}
+	})
+	return e.res, e.tag, e.greeting
+}
+
+// retryOnBusyCache runs attempt (an edit and the builds that check it) and
+// runs it again, up to three times in all, when a cache mount id that had a
+// record gained a second one meanwhile. BuildKit starts a new, empty record
+// for a cache mount whose record is busy as a step starts: held by its
+// garbage collector, which measures records' sizes about a second after a
+// build ends (moby/buildkit#883), or by another build. That step then
+// downloads or compiles everything again, which says nothing about the
+// Dockerfile; so the new record is removed, the id keeps the one it had,
+// and a new edit is built. It returns what the last attempt returned.
+func retryOnBusyCache[T any](t *testing.T, ctx context.Context, attempt func() T) T {
+	t.Helper()
+	const attempts = 3
+	for i := 1; ; i++ {
+		before, err := docker.CacheMounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := attempt()
+		after, err := docker.CacheMounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var busy []string
+		for id, recs := range after {
+			for _, rec := range recs {
+				if len(before[id]) == 0 || slices.Contains(before[id], rec) {
+					continue
+				}
+				busy = append(busy, id)
+				if out, err := docker.CombinedOutput(ctx, "builder", "prune", "-af", "--filter", "id="+rec); err != nil {
+					t.Fatalf("removing record %s, a second one of cache %s: %v\n%s", rec, id, err, out)
+				}
+			}
+		}
+		if len(busy) == 0 {
+			return res
+		}
+		slices.Sort(busy)
+		if i == attempts {
+			t.Fatalf("%d attempts in a row: BuildKit gave cache %s a second, empty record (its record was busy as the step started)", attempts, strings.Join(busy, ", "))
+		}
+		t.Logf("attempt %d: BuildKit gave cache %s a second, empty record (its record was busy as the step started: moby/buildkit#883); removed it, building a new edit", i, strings.Join(busy, ", "))
+	}
 }
 
 // buildEdited builds rung r from dir (an edited copy) under an e2e tag.

@@ -343,6 +343,48 @@ func (d Docker) CacheRecordIDs(ctx context.Context) (map[string]bool, error) {
 	return ids, nil
 }
 
+// CacheMounts lists the build-cache records of every cache mount, by the
+// mount's id: its id= option, or its target where it has none. One id can
+// hold more than one record: BuildKit starts a new, empty one when the
+// record is busy as a step starts (moby/buildkit#883).
+func (d Docker) CacheMounts(ctx context.Context) (map[string][]string, error) {
+	out, err := d.Output(ctx, "system", "df", "-v", "--format", "{{json .BuildCache}}")
+	if err != nil {
+		return nil, err
+	}
+	return parseCacheMounts([]byte(out))
+}
+
+// parseCacheMounts reads docker system df's build-cache records. A cache
+// mount's description is "cached mount TARGET from exec COMMAND", followed
+// by ` with id "/ID"` when the id is not the target.
+func parseCacheMounts(b []byte) (map[string][]string, error) {
+	var recs []struct{ ID, CacheType, Description string }
+	if err := json.Unmarshal(b, &recs); err != nil {
+		return nil, fmt.Errorf("parsing docker system df: %w", err)
+	}
+	mounts := map[string][]string{}
+	for _, r := range recs {
+		if r.CacheType != "exec.cachemount" {
+			continue
+		}
+		rest, ok := strings.CutPrefix(r.Description, "cached mount ")
+		target, _, found := strings.Cut(rest, " from ")
+		if !ok || !found {
+			return nil, fmt.Errorf("cache mount %s: unexpected description %q", r.ID, r.Description)
+		}
+		id := target
+		if i := strings.LastIndex(r.Description, ` with id "`); i >= 0 && strings.HasSuffix(r.Description, `"`) {
+			id = strings.TrimPrefix(r.Description[i+len(` with id "`):len(r.Description)-1], "/")
+		}
+		mounts[id] = append(mounts[id], strings.TrimSuffix(r.ID, "*"))
+	}
+	for _, ids := range mounts {
+		slices.Sort(ids)
+	}
+	return mounts, nil
+}
+
 // PruneCacheSince removes the build cache records that are not in before
 // (from CacheRecordIDs), and no other. A record with children cannot go
 // before them, so it repeats while that helps.

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -51,6 +52,28 @@ func TestHumanSize(t *testing.T) {
 	for _, tt := range tests {
 		if got := HumanSize(tt.in); got != tt.want {
 			t.Errorf("HumanSize(%d): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseCacheMounts(t *testing.T) {
+	const df = `[
+ {"ID":"b2","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go mod download with id \"/go-docker-gomod\""},
+ {"ID":"a1*","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go build -v -o /out \"${PACKAGE}\" with id \"/go-docker-gomod\""},
+ {"ID":"c3","CacheType":"exec.cachemount","Description":"cached mount /root/.cache/go-build from exec /bin/sh -c go build ./..."},
+ {"ID":"d4","CacheType":"regular","Description":"mount / from exec /bin/sh -c go mod download"}
+]`
+	got, err := parseCacheMounts([]byte(df))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"go-docker-gomod": {"a1", "b2"}, "/root/.cache/go-build": {"c3"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for _, bad := range []string{`not json`, `[{"ID":"x","CacheType":"exec.cachemount","Description":"something else"}]`} {
+		if _, err := parseCacheMounts([]byte(bad)); err == nil {
+			t.Errorf("parseCacheMounts(%q): no error", bad)
 		}
 	}
 }
