@@ -139,6 +139,19 @@ func (s Step) Lists(prefix string) bool {
 	return false
 }
 
+// Packages lists the packages `go build -v` compiled: the step's output
+// lines without the go command's own messages, such as the "go:
+// downloading MODULE VERSION" it prints when the module cache lacks one.
+func (s Step) Packages() []string {
+	var pkgs []string
+	for _, l := range s.Output {
+		if !strings.HasPrefix(l, "go: ") {
+			pkgs = append(pkgs, l)
+		}
+	}
+	return pkgs
+}
+
 // FromCache reports whether a step's result came from a cache: CACHED, or
 // pulled from an imported one without running (no output of its own).
 func (s Step) FromCache() bool { return s.Cached || (s.Pulled && len(s.Output) == 0) }

@@ -1,6 +1,7 @@
 package buildlog
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -179,6 +180,21 @@ func TestStepLists(t *testing.T) {
 	} {
 		if got := s.Lists(prefix); got != want {
 			t.Errorf("Lists(%q): got %v, want %v", prefix, got, want)
+		}
+	}
+}
+
+func TestStepPackages(t *testing.T) {
+	for _, c := range []struct {
+		output, want []string
+	}{
+		{[]string{"github.com/go-docker/go-docker/dependencies"}, []string{"github.com/go-docker/go-docker/dependencies"}},
+		{[]string{"go: downloading github.com/gin-gonic/gin v1.12.0", "github.com/gin-gonic/gin", "example.com/app"}, []string{"github.com/gin-gonic/gin", "example.com/app"}},
+		{[]string{"go: downloading github.com/gin-gonic/gin v1.12.0"}, nil},
+		{nil, nil},
+	} {
+		if got := (Step{Output: c.output}).Packages(); !slices.Equal(got, c.want) {
+			t.Errorf("Packages of %q: got %q, want %q", c.output, got, c.want)
 		}
 	}
 }

@@ -50,8 +50,9 @@ type Mode struct {
 	NoopSteps            StepCounts `json:"noop_steps"`
 	StepsCachedAfterEdit int        `json:"steps_cached_after_edit"`
 	StepsRunAfterEdit    int        `json:"steps_run_after_edit"`
-	// PackagesCompiledAfterEdit is how many packages go build -v listed:
-	// the GOCACHE mount does not travel, so all of them.
+	// PackagesCompiledAfterEdit is how many packages go build -v listed,
+	// its "go: downloading" lines left out: the GOCACHE mount does not
+	// travel, so all of them.
 	PackagesCompiledAfterEdit int `json:"packages_compiled_after_edit"`
 	// CacheBytes is what the registry stores for CacheRef: the manifest's
 	// blobs (for inline, the image itself).
@@ -246,7 +247,7 @@ func (s *demo) rebuildAfterEdit(ctx context.Context, m *Mode) error {
 	m.EmptyBuilderEditS = edit.Duration.Seconds()
 	m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
 	if b, ok := edit.Find("go build"); ok {
-		m.PackagesCompiledAfterEdit = len(b.Output)
+		m.PackagesCompiledAfterEdit = len(b.Packages())
 	}
 	return nil
 }

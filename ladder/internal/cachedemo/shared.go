@@ -121,7 +121,7 @@ func (s *demo) sharedBuilder(ctx context.Context, root, tmp string) (Mode, *Shar
 	m.EmptyBuilderEditS = edit.Duration.Seconds()
 	m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
 	if st, ok := edit.Find("go build"); ok {
-		m.PackagesCompiledAfterEdit = len(st.Output)
+		m.PackagesCompiledAfterEdit = len(st.Packages())
 	}
 	sb.EditLoadS, sb.LoadExportS = m.EmptyBuilderEditS, edit.Breakdown(m.EmptyBuilderEditS).Export
 	s.dropLocal()
