@@ -220,8 +220,8 @@ func editAndBuild(t *testing.T, ctx context.Context, dir string, r repo.Rung) (d
 // runs it again, up to three times in all, when a cache mount id that had a
 // record gained a second one meanwhile. BuildKit starts a new, empty record
 // for a cache mount whose record is busy as a step starts: held by its
-// garbage collector, which measures records' sizes about a second after a
-// build ends (moby/buildkit#883), or by another build. That step then
+// garbage collector, which measures records' sizes after builds (at most
+// once a minute; moby/buildkit#883), or by another build. That step then
 // downloads or compiles everything again, which says nothing about the
 // Dockerfile; so the new record is removed, the id keeps the one it had,
 // and a new edit is built. It returns what the last attempt returned.
