@@ -118,12 +118,12 @@ func oneGOCACHEServesBothArchitectures(t *testing.T, ctx context.Context) {
 	}
 	// The warm builds run go build (an edit no build has seen), so both
 	// platforms' packages are in the build cache mount.
-	retryOnBusyCache(t, ctx, func() bool {
+	retryOnBusyCache(t, ctx, func() struct{} {
 		editGreeting(t, dir)
 		for _, p := range platforms {
 			binary(p, "warm")
 		}
-		return true
+		return struct{}{}
 	})
 	builds := retryOnBusyCache(t, ctx, func() map[string]dockercli.BuildResult {
 		editGreeting(t, dir)

@@ -357,7 +357,9 @@ func (d Docker) CacheMounts(ctx context.Context) (map[string][]string, error) {
 
 // parseCacheMounts reads docker system df's build-cache records. A cache
 // mount's description is "cached mount TARGET from exec COMMAND", followed
-// by ` with id "/ID"` when the id is not the target.
+// by ` with id "/ID"` when that differs from TARGET: always for a
+// Dockerfile's mounts, whose ID is its id= or, without one, TARGET, so
+// that a mount without id= reads ` with id "//TARGET"`.
 func parseCacheMounts(b []byte) (map[string][]string, error) {
 	var recs []struct{ ID, CacheType, Description string }
 	if err := json.Unmarshal(b, &recs); err != nil {

@@ -1,7 +1,8 @@
 package docker
 
 import (
-	"reflect"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -60,15 +61,16 @@ func TestParseCacheMounts(t *testing.T) {
 	const df = `[
  {"ID":"b2","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go mod download with id \"/go-docker-gomod\""},
  {"ID":"a1*","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go build -v -o /out \"${PACKAGE}\" with id \"/go-docker-gomod\""},
- {"ID":"c3","CacheType":"exec.cachemount","Description":"cached mount /root/.cache/go-build from exec /bin/sh -c go build ./..."},
+ {"ID":"c3","CacheType":"exec.cachemount","Description":"cached mount /root/.cache/go-build from exec /bin/sh -c go build ./... with id \"//root/.cache/go-build\""},
+ {"ID":"e5","CacheType":"exec.cachemount","Description":"cached mount /cache from exec /bin/sh -c make"},
  {"ID":"d4","CacheType":"regular","Description":"mount / from exec /bin/sh -c go mod download"}
 ]`
 	got, err := parseCacheMounts([]byte(df))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{"go-docker-gomod": {"a1", "b2"}, "/root/.cache/go-build": {"c3"}}
-	if !reflect.DeepEqual(got, want) {
+	want := map[string][]string{"go-docker-gomod": {"a1", "b2"}, "/root/.cache/go-build": {"c3"}, "/cache": {"e5"}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	for _, bad := range []string{`not json`, `[{"ID":"x","CacheType":"exec.cachemount","Description":"something else"}]`} {
