@@ -57,7 +57,7 @@ func TestHumanSize(t *testing.T) {
 	}
 }
 
-func TestParseCacheMounts(t *testing.T) {
+func TestCacheMounts(t *testing.T) {
 	const df = `[
  {"ID":"b2","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go mod download with id \"/go-docker-gomod\""},
  {"ID":"a1*","CacheType":"exec.cachemount","Description":"cached mount /go/pkg/mod from exec /bin/sh -c go build -v -o /out \"${PACKAGE}\" with id \"/go-docker-gomod\""},
@@ -65,7 +65,11 @@ func TestParseCacheMounts(t *testing.T) {
  {"ID":"e5","CacheType":"exec.cachemount","Description":"cached mount /cache from exec /bin/sh -c make"},
  {"ID":"d4","CacheType":"regular","Description":"mount / from exec /bin/sh -c go mod download"}
 ]`
-	got, err := parseCacheMounts([]byte(df))
+	recs, err := parseBuildCache([]byte(df))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cacheMounts(recs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,9 +77,10 @@ func TestParseCacheMounts(t *testing.T) {
 	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	for _, bad := range []string{`not json`, `[{"ID":"x","CacheType":"exec.cachemount","Description":"something else"}]`} {
-		if _, err := parseCacheMounts([]byte(bad)); err == nil {
-			t.Errorf("parseCacheMounts(%q): no error", bad)
-		}
+	if _, err := parseBuildCache([]byte(`not json`)); err == nil {
+		t.Error("parseBuildCache(not json): no error")
+	}
+	if _, err := cacheMounts([]cacheRecord{{ID: "x", CacheType: "exec.cachemount", Description: "something else"}}); err == nil {
+		t.Error("cacheMounts of a record described otherwise: no error")
 	}
 }
