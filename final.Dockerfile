@@ -32,8 +32,9 @@ COPY go.mod go.sum* ./
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     go mod download
 
-# `docker build --target test .` runs the unit tests with the same caches and
-# build tags as the binary. Its output is never part of the image.
+# `docker build -f final.Dockerfile --target test .` runs the unit tests with
+# the same caches and build tags as the binary. Its output is never part of
+# the image.
 FROM base AS test
 RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     --mount=type=cache,id=go-docker-gocache,target=/root/.cache/go-build \
@@ -81,7 +82,8 @@ RUN --mount=type=cache,id=go-docker-gomod,target=/go/pkg/mod \
     cp /etc/ssl/certs/ca-certificates.crt /out/root/etc/ssl/certs/ && \
     find /out/root -exec touch -d @0 {} +
 
-# `docker build --target binary --output out/ .` writes just the binary.
+# `docker build -f final.Dockerfile --target binary --output out/ .` writes
+# just the binary.
 FROM scratch AS binary
 COPY --from=build /out/root/server /server
 

@@ -3,10 +3,13 @@
 package e2e
 
 // The release: make release pushes a multi-platform index with an SBOM and
-// provenance per platform to a registry container, make verify-release
-// passes it and fails one without attestations, and two clones of one
-// commit give the same image (make final) and the same platform images
-// (make release), the second sharing nothing with the first.
+// provenance per platform to a registry container; make verify-release
+// passes it, and fails, in one line, a release of another commit, one
+// without attestations, one that lacks a platform, and one built from
+// uncommitted changes (unless ALLOW_DIRTY=1); make release refuses such a
+// tree unless ALLOW_DIRTY=1. Two clones of one commit give the same
+// platform images, the second sharing nothing with the first, with the
+// layers and date of make final's image.
 
 import (
 	"context"
@@ -26,33 +29,15 @@ import (
 
 func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	ctx := engine(t)
-	if containerd, err := containerdStore(ctx); err != nil {
-		t.Fatal(err)
-	} else if !containerd {
-		t.Skip("the engine's builder pushes an index with attestations from the containerd image store only (make release says so)")
-	}
+	requireContainerdStore(t, "the engine's builder pushes an index with attestations from the containerd image store only (make release says so)")
 	root := repoRoot(t)
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	version := "v0.0.0-e2e." + repo.NewRunID()
-	portN := mustAtoi(t, port)
-	registry := release.RegistryContainer(portN)
-	ref := release.LocalRegistry(portN) + "/go-docker:" + version
-	// Clone B's release moves the tag, and the engine keeps clone A's index
-	// untagged: what is dangling after the test and was not before goes.
-	dangling := func(ctx context.Context) map[string]bool {
-		return dockerList(t, ctx, "images", "-q", "--no-trunc", "--filter", "dangling=true")
-	}
-	danglingBefore := dangling(ctx)
-	t.Cleanup(func() {
-		docker.Output(context.Background(), "rm", "-f", "-v", registry)
-		docker.Output(context.Background(), "image", "rm", "-f", ref, ref+"-bare")
-		if left := added(danglingBefore, dangling(context.Background())); len(left) > 0 {
-			docker.Output(context.Background(), append([]string{"image", "rm", "-f"}, left...)...)
-		}
-	})
+	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
+	cleanUpRelease(t, ctx, mustAtoi(t, port), ref, ref+"-bare", ref+"-one")
 	pruneCacheAfter(t)
 
 	// Clone A: the last commit, built with the reader's warm cache mounts
@@ -64,89 +49,36 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	out := runMake(t, ctx, a, "release", "VERSION="+version, "REGISTRY_PORT="+port)
 	digestsA := releaseDigests(t, out)
 	if strings.Contains(out, "uncommitted changes") {
-		t.Errorf("clone A: make release warned of uncommitted changes in a clean clone (make writes only the ignored out/):\n%s", out)
+		t.Errorf("clone A: make release spoke of uncommitted changes in a clean clone (make writes only the ignored out/):\n%s", out)
 	}
+	verifyPasses(t, ctx, a, ref, version, port)
+	verifyFailsAsItShould(t, ctx, a, version, port)
 
-	// make verify-release passes it, naming what it checked.
-	out = runMake(t, ctx, a, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
-	mods, err := release.DirectModules(ctx, a, "./dependencies", "nomsgpack")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"platforms: linux/amd64, linux/arm64", "passes", mods[0].Path + " " + mods[0].Version, mods[1].Path + " " + mods[1].Version,
-		"provenance (mode=max) of every platform names commit " + gitHead(t, ctx, a) + " and final.Dockerfile"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("make verify-release: output lacks %q:\n%s", want, out)
-		}
-	}
-	// The SBOM itself, read without the code under test: gin at go.mod's
-	// version, for each platform.
-	for _, p := range []string{"linux/amd64", "linux/arm64"} {
-		sbom, err := docker.Output(ctx, "buildx", "imagetools", "inspect", ref, "--format", `{{json (index .SBOM "`+p+`")}}`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc struct {
-			SPDX struct {
-				Packages []struct{ Name, VersionInfo string }
-			}
-		}
-		if err := json.Unmarshal([]byte(sbom), &doc); err != nil {
-			t.Fatalf("%s: the SBOM: %v", p, err)
-		}
-		if !slices.ContainsFunc(doc.SPDX.Packages, func(pk struct{ Name, VersionInfo string }) bool {
-			return pk.Name == mods[0].Path && pk.VersionInfo == mods[0].Version
-		}) {
-			t.Errorf("%s: the SBOM (%d packages) does not list %s %s", p, len(doc.SPDX.Packages), mods[0].Path, mods[0].Version)
-		}
-	}
-
-	// A release built without attestations fails verification, in one line
-	// that says what is missing.
-	cmd := docker.Command(ctx, append([]string{"buildx", "build", "--progress=plain", "-f", filepath.Join(a, "final.Dockerfile"),
-		"--platform", "linux/amd64,linux/arm64", "--build-arg", "VERSION=" + version + "-bare", "--sbom=false", "--provenance=false",
-		"--output", "type=image,name=" + ref + "-bare,push=true"}, append(docker.BaseFlags, a)...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("a release without attestations: %v\n%s", err, b)
-	}
-	out, err = makeIn(ctx, a, "verify-release", "VERSION="+version+"-bare", "REGISTRY_PORT="+port)
-	if err == nil {
-		t.Fatalf("make verify-release passed a release without attestations:\n%s", out)
-	}
-	lines := regexp.MustCompile(`(?m)^verify-release: .*$`).FindAllString(out, -1)
-	if len(lines) != 1 || !strings.Contains(lines[0], "linux/amd64: no SBOM attestation") || !strings.Contains(lines[0], "linux/arm64: no provenance attestation") {
-		t.Errorf("make verify-release of a release without attestations: want one line naming what is missing, got:\n%s", out)
-	}
-
-	// Clone B: the same commit with cache mounts of its own, released with
-	// --no-cache: nothing of clone A's builds, nor of the reader's caches,
-	// can be reused (cache-mount ids are not part of a step's cache key, so
-	// without --no-cache B would get A's layers back).
+	// Clone B: the same commit with cache mounts of its own (an uncommitted
+	// change), released with --no-cache: nothing of clone A's builds, nor
+	// of the reader's caches, can be reused (cache-mount ids are not part
+	// of a step's cache key, so without --no-cache B would get A's layers
+	// back).
 	b := gitClone(t, ctx, root)
 	if err := repo.ScopeDockerfile(filepath.Join(b, "final.Dockerfile"), "go-docker-e2e-rb"+repo.NewRunID()+"-"); err != nil {
 		t.Fatal(err)
 	}
-	out = runMake(t, ctx, b, "release", "VERSION="+version, "REGISTRY_PORT="+port, "BUILD_FLAGS=--no-cache")
-	if !strings.Contains(out, "release: warning: built with uncommitted changes") {
-		t.Errorf("clone B, whose final.Dockerfile has uncommitted cache-mount ids: make release did not warn:\n%s", out)
+	// A changed tree is refused, then released with ALLOW_DIRTY=1, marked
+	// -dirty, which verify-release refuses unless told to accept it.
+	failsWithOneLine(t, ctx, b, "release", "uncommitted changes", "release", "VERSION="+version, "REGISTRY_PORT="+port)
+	out = runMake(t, ctx, b, "release", "VERSION="+version, "REGISTRY_PORT="+port, "BUILD_FLAGS=--no-cache", "ALLOW_DIRTY=1")
+	if !strings.Contains(out, "release: warning: built with uncommitted changes (ALLOW_DIRTY=1)") {
+		t.Errorf("clone B, whose final.Dockerfile has uncommitted cache-mount ids: make release ALLOW_DIRTY=1 did not warn:\n%s", out)
 	}
-	p := buildLog(t, filepath.Join(b, "out", "logs", "release.log"))
-	for _, arch := range []string{"amd64", "arm64"} {
-		// "[linux/amd64 build 1/1] RUN ... go build" natively,
-		// "[linux/amd64->arm64 build 1/1] RUN ... go build" cross-compiled
-		// on an amd64 machine.
-		i := slices.IndexFunc(p.Steps, func(s buildlog.Step) bool {
-			return strings.Contains(s.Name, "go build") && (strings.Contains(s.Name, "linux/"+arch+" build") || strings.Contains(s.Name, "->"+arch+" build"))
-		})
-		if i < 0 || p.Steps[i].FromCache() {
-			t.Errorf("clone B: the %s go build step of the release did not run", arch)
-		}
+	failsWithOneLine(t, ctx, b, "verify-release", gitHead(t, ctx, b)+"-dirty (built from a tree with uncommitted changes",
+		"verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
+	if out := runMake(t, ctx, b, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port, "ALLOW_DIRTY=1"); !strings.Contains(out, "accepted with ALLOW_DIRTY=1") {
+		t.Errorf("clone B: make verify-release ALLOW_DIRTY=1 does not say it accepted a -dirty release:\n%s", out)
 	}
-	if !compiled(p, "github.com/gin-gonic/gin") {
-		t.Error("clone B: the release compiled no gin package; want a build from nothing")
-	}
+	checkBuiltFromNothing(t, filepath.Join(b, "out", "logs", "release.log"))
 	// The same platform images, and the same image as clone A's make final
 	// (warm, with the reader's caches): the same layers and config date.
+	// Not the same ID: make adds its label (io.github.go-docker.ladder).
 	digestsB := releaseDigests(t, out)
 	for plat, d := range digestsA {
 		if digestsB[plat] != d {
@@ -166,6 +98,135 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	pushed, local = strings.Join(strings.Fields(pushed), ""), strings.Join(strings.Fields(local), "")
 	if pushed != local || !strings.Contains(local, "sha256:") {
 		t.Errorf("clone A's make final (layers, date) %s; clone B's release for %s %s: want the same", local, native, pushed)
+	}
+}
+
+// cleanUpRelease removes, when the test ends, the registry container on
+// port, the engine's copies of refs, and the images the releases left
+// untagged (clone B's release moves the tag; the engine keeps clone A's
+// index): what is dangling after the test and was not before.
+func cleanUpRelease(t *testing.T, ctx context.Context, port int, refs ...string) {
+	t.Helper()
+	dangling := func(ctx context.Context) map[string]bool {
+		return dockerList(t, ctx, "images", "-q", "--no-trunc", "--filter", "dangling=true")
+	}
+	before := dangling(ctx)
+	t.Cleanup(func() {
+		docker.Output(context.Background(), "rm", "-f", "-v", release.RegistryContainer(port))
+		docker.Output(context.Background(), append([]string{"image", "rm", "-f"}, refs...)...)
+		if left := added(before, dangling(context.Background())); len(left) > 0 {
+			docker.Output(context.Background(), append([]string{"image", "rm", "-f"}, left...)...)
+		}
+	})
+}
+
+// verifyPasses runs make verify-release on clone a's release, checks that
+// it names what it checked, and reads each platform's SBOM without the
+// code under test: gin and logrus at go.mod's versions.
+func verifyPasses(t *testing.T, ctx context.Context, a, ref, version, port string) {
+	t.Helper()
+	out := runMake(t, ctx, a, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
+	mods, err := release.DirectModules(ctx, a, "./dependencies", "nomsgpack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mods) != 2 {
+		t.Fatalf("go.mod's direct modules that ./dependencies compiles in: %v, want gin and logrus", mods)
+	}
+	want := []string{"platforms: linux/amd64, linux/arm64", "passes",
+		"provenance (mode=max) of every platform names commit " + gitHead(t, ctx, a) + " and final.Dockerfile"}
+	for _, m := range mods {
+		want = append(want, m.Path+" "+m.Version)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("make verify-release: output lacks %q:\n%s", w, out)
+		}
+	}
+	for _, p := range []string{"linux/amd64", "linux/arm64"} {
+		sbom, err := docker.Output(ctx, "buildx", "imagetools", "inspect", ref, "--format", `{{json (index .SBOM "`+p+`")}}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			SPDX struct {
+				Packages []struct{ Name, VersionInfo string }
+			}
+		}
+		if err := json.Unmarshal([]byte(sbom), &doc); err != nil {
+			t.Fatalf("%s: the SBOM: %v", p, err)
+		}
+		for _, m := range mods {
+			if !slices.ContainsFunc(doc.SPDX.Packages, func(pk struct{ Name, VersionInfo string }) bool {
+				return pk.Name == m.Path && pk.VersionInfo == m.Version
+			}) {
+				t.Errorf("%s: the SBOM (%d packages) does not list %s %s", p, len(doc.SPDX.Packages), m.Path, m.Version)
+			}
+		}
+	}
+}
+
+// verifyFailsAsItShould shows make verify-release failing, in one line
+// that names the fault, against the real registry: a release of another
+// commit (COMMIT), a release without attestations, and one that lacks a
+// platform.
+func verifyFailsAsItShould(t *testing.T, ctx context.Context, a, version, port string) {
+	t.Helper()
+	other := strings.Repeat("0", 40)
+	failsWithOneLine(t, ctx, a, "verify-release", "the provenance names "+gitHead(t, ctx, a)+", want commit "+other,
+		"verify-release", "VERSION="+version, "REGISTRY_PORT="+port, "COMMIT="+other)
+
+	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
+	cmd := docker.Command(ctx, append([]string{"buildx", "build", "--progress=plain", "-f", filepath.Join(a, "final.Dockerfile"),
+		"--platform", "linux/amd64,linux/arm64", "--build-arg", "VERSION=" + version + "-bare", "--sbom=false", "--provenance=false",
+		"--output", "type=image,name=" + ref + "-bare,push=true"}, append(docker.BaseFlags, a)...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("a release without attestations: %v\n%s", err, b)
+	}
+	line := failsWithOneLine(t, ctx, a, "verify-release", "linux/amd64: no SBOM attestation",
+		"verify-release", "VERSION="+version+"-bare", "REGISTRY_PORT="+port)
+	if !strings.Contains(line, "linux/arm64: no provenance attestation") {
+		t.Errorf("make verify-release of a release without attestations: want its line to name every fault, got %q", line)
+	}
+
+	runMake(t, ctx, a, "release", "VERSION="+version+"-one", "REGISTRY_PORT="+port, "PLATFORMS=linux/amd64")
+	failsWithOneLine(t, ctx, a, "verify-release", "linux/arm64 is missing (the index has linux/amd64)",
+		"verify-release", "VERSION="+version+"-one", "REGISTRY_PORT="+port)
+}
+
+// failsWithOneLine runs make args in dir, wants it to fail with exactly one
+// line "<prefix>: ..." that holds want, and returns that line.
+func failsWithOneLine(t *testing.T, ctx context.Context, dir, prefix, want string, args ...string) string {
+	t.Helper()
+	out, err := makeIn(ctx, dir, args...)
+	if err == nil {
+		t.Fatalf("make %s passed, want it to fail with %q:\n%s", strings.Join(args, " "), want, out)
+	}
+	lines := regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(prefix)+`: .*$`).FindAllString(out, -1)
+	if len(lines) != 1 || !strings.Contains(lines[0], want) {
+		t.Fatalf("make %s: want one line %q..., holding %q, got:\n%s", strings.Join(args, " "), prefix+":", want, out)
+	}
+	return lines[0]
+}
+
+// checkBuiltFromNothing reads a release log: each platform's go build step
+// ran, and compiled gin.
+func checkBuiltFromNothing(t *testing.T, logFile string) {
+	t.Helper()
+	p := buildLog(t, logFile)
+	for _, arch := range []string{"amd64", "arm64"} {
+		// "[linux/amd64 build 1/1] RUN ... go build" natively,
+		// "[linux/amd64->arm64 build 1/1] RUN ... go build" cross-compiled
+		// on an amd64 machine.
+		i := slices.IndexFunc(p.Steps, func(s buildlog.Step) bool {
+			return strings.Contains(s.Name, "go build") && (strings.Contains(s.Name, "linux/"+arch+" build") || strings.Contains(s.Name, "->"+arch+" build"))
+		})
+		if i < 0 || p.Steps[i].FromCache() {
+			t.Errorf("clone B: the %s go build step of the release did not run", arch)
+		}
+	}
+	if !compiled(p, "github.com/gin-gonic/gin") {
+		t.Error("clone B: the release compiled no gin package; want a build from nothing")
 	}
 }
 

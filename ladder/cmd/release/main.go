@@ -47,7 +47,7 @@ type options struct {
 	goVersion, alpineVersion, buildFlags, pkg, tags           string
 	platforms                                                 []string
 	port                                                      int
-	verify                                                    bool
+	verify, allowDirty                                        bool
 }
 
 // registryRE is a registry host (with a port) and an optional namespace:
@@ -73,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.alpineVersion, "alpine-version", "", "ALPINE_VERSION build arg (empty: the Dockerfile's)")
 	fs.BoolVar(&o.verify, "verify", false, "check a pushed release instead of building one")
 	fs.StringVar(&o.commit, "commit", "", "with -verify: the commit the provenance must name (empty: the checkout's HEAD)")
+	fs.BoolVar(&o.allowDirty, "allow-dirty", false, "release a tree with uncommitted changes, its provenance naming the commit with -dirty; with -verify: accept such a release")
 	if err := cli.Parse(fs, args, stderr, "make release VERSION=v1.0.0"); err != nil {
 		return o, err
 	}
@@ -128,6 +129,13 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	dirty, err := release.Dirty(ctx, root)
+	if err != nil {
+		return err
+	}
+	if dirty && !o.allowDirty {
+		return errors.New("the checkout has uncommitted changes (git status), which the commit a provenance names does not hold: commit them, or make release ALLOW_DIRTY=1 to release it marked <commit>-dirty")
+	}
 	if err := canPushIndex(ctx, d, o.registry != ""); err != nil {
 		return err
 	}
@@ -152,13 +160,9 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "release: registry container %s on %s (make distclean removes it)\n", release.RegistryContainer(o.port), addr)
 	}
-	dirty, err := release.Dirty(ctx, root)
-	if err != nil {
-		return err
-	}
 	bo := release.BuildOptions{Root: root, Dockerfile: o.dockerfile, Ref: o.ref(), Version: o.version,
 		Platforms: o.platforms, SourceDateEpoch: epoch, Generator: generator, BuildArgs: map[string]string{},
-		ExtraFlags: strings.Fields(o.buildFlags)}
+		ExtraFlags: strings.Fields(o.buildFlags), Dirty: dirty}
 	if o.goVersion != "" {
 		bo.BuildArgs["GO_VERSION"] = o.goVersion
 	}
@@ -184,8 +188,18 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "release:   %-12s %s\n", p, r.Platforms[p].Digest)
 	}
 	if dirty {
-		fmt.Fprintln(stderr, "release: warning: built with uncommitted changes (git status): the commit its provenance names does not hold them; commit, then release again")
+		fmt.Fprintln(stderr, "release: warning: built with uncommitted changes (ALLOW_DIRTY=1): its provenance names the commit with -dirty, which make verify-release refuses without ALLOW_DIRTY=1")
 	}
+	fmt.Fprintf(stderr, "release: check it with %s\n", verifyCommand(o, dirty))
+	if o.registry == "" {
+		fmt.Fprintf(stderr, "release: the engine keeps a copy tagged %s (make distclean removes it)\n", bo.Ref)
+	}
+	return nil
+}
+
+// verifyCommand is the make verify-release line that checks what build
+// pushed: the options it was given that are not the defaults.
+func verifyCommand(o options, dirty bool) string {
 	check := "make verify-release VERSION=" + o.version
 	if o.registry != "" {
 		check += " REGISTRY=" + o.registry
@@ -198,11 +212,10 @@ func build(ctx context.Context, o options, stderr io.Writer) error {
 	if o.pkg != "./dependencies" {
 		check += " PACKAGE=" + o.pkg
 	}
-	fmt.Fprintf(stderr, "release: check it with %s\n", check)
-	if o.registry == "" {
-		fmt.Fprintf(stderr, "release: the engine keeps a copy tagged %s (make distclean removes it)\n", bo.Ref)
+	if dirty {
+		check += " ALLOW_DIRTY=1"
 	}
-	return nil
+	return check
 }
 
 // canPushIndex tells, in one line, why the current builder cannot push a
@@ -246,7 +259,7 @@ func verify(ctx context.Context, o options, stderr io.Writer) error {
 				release.RegistryContainer(o.port), release.RegistryContainer(o.port))
 		}
 	}
-	want := release.Want{Version: o.version, Platforms: o.platforms, Revision: o.commit, Dockerfile: o.dockerfile}
+	want := release.Want{Version: o.version, Platforms: o.platforms, Revision: o.commit, Dockerfile: o.dockerfile, AllowDirty: o.allowDirty}
 	if want.Revision == "" {
 		out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "HEAD").Output()
 		if err != nil {

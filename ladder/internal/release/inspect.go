@@ -266,6 +266,10 @@ type Want struct {
 	Modules    []Module // each must be in every platform's SBOM
 	Revision   string   // the commit
 	Dockerfile string
+	// AllowDirty accepts a release built from a tree with uncommitted
+	// changes, whose provenance names the commit with "-dirty" (make
+	// release ALLOW_DIRTY=1). Without it such a release fails.
+	AllowDirty bool
 }
 
 // Verify checks a release against want. It returns one line per check
@@ -306,13 +310,13 @@ func Verify(r Release, want Want) ([]string, error) {
 		case pr == nil:
 			bad = append(bad, name+": no provenance attestation (build with --provenance=mode=max, as make release does)")
 		default:
-			if pr.Revision != want.Revision {
+			if pr.Revision != want.Revision && !(want.AllowDirty && pr.Revision == want.Revision+"-dirty") {
 				got := pr.Revision
 				switch {
 				case got == "":
 					got = "no commit (built with BUILDX_GIT_INFO=0, or outside a git checkout)"
 				case got == want.Revision+"-dirty":
-					got += " (a tree with uncommitted changes)"
+					got += " (built from a tree with uncommitted changes; ALLOW_DIRTY=1 accepts it)"
 				}
 				bad = append(bad, fmt.Sprintf("%s: the provenance names %s, want commit %s", name, got, want.Revision))
 			}
@@ -335,5 +339,10 @@ func Verify(r Release, want Want) ([]string, error) {
 		fmt.Sprintf("labels: %s=%s on every platform", VersionLabel, want.Version),
 		fmt.Sprintf("SBOM of every platform lists %s", strings.Join(mods, ", ")),
 		fmt.Sprintf("provenance (mode=max) of every platform names commit %s and %s", want.Revision, want.Dockerfile))
+	if want.AllowDirty && slices.ContainsFunc(want.Platforms, func(p string) bool {
+		return r.Platforms[p].Provenance.Revision == want.Revision+"-dirty"
+	}) {
+		ok = append(ok, "built from uncommitted changes (-dirty), accepted with ALLOW_DIRTY=1")
+	}
 	return ok, nil
 }

@@ -77,6 +77,10 @@ type BuildOptions struct {
 	// made without them looks like, for the tests of Verify.
 	NoAttestations bool
 	ExtraFlags     []string // BUILD_FLAGS, such as --no-cache
+	// Dirty: the tree has uncommitted changes (Dirty), and the caller
+	// releases it anyway (make release ALLOW_DIRTY=1). The provenance
+	// then names the commit with "-dirty".
+	Dirty bool
 }
 
 // Args is the docker command line of a release build: what make release
@@ -116,11 +120,14 @@ func Args(o BuildOptions, baseFlags []string) []string {
 // Build runs the release build and writes its whole log to logFile. The
 // provenance names the commit only where buildx reads the git repository
 // (BUILDX_GIT_INFO, on unless set to 0): it is set on for this build.
-// Not BUILDX_GIT_CHECK_DIRTY: it counts ignored files (out/, which make
-// writes) as changes, so every build would be "-dirty"; the caller warns
-// of uncommitted changes itself (Dirty).
+// BUILDX_GIT_CHECK_DIRTY, which adds "-dirty" to the commit, is set only
+// for a tree Dirty found changed: buildx counts ignored files (out/, which
+// make writes) as changes too, so with it every build would be "-dirty".
 func Build(ctx context.Context, d docker.Docker, o BuildOptions, logFile string) error {
 	d.Env = append(slices.Clone(d.Env), "BUILDX_GIT_INFO=1")
+	if o.Dirty {
+		d.Env = append(d.Env, "BUILDX_GIT_CHECK_DIRTY=1")
+	}
 	cmd := d.Command(ctx, Args(o, d.BaseFlags)...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log

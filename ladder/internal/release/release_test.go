@@ -61,6 +61,8 @@ var (
 		Modules: []Module{{"github.com/gin-gonic/gin", "v1.12.0"}, {"github.com/sirupsen/logrus", "v1.10.2"}}}
 )
 
+func allowDirty(w Want) Want { w.AllowDirty = true; return w }
+
 func both(s string) map[string]string { return map[string]string{"linux/amd64": s, "linux/arm64": s} }
 
 func TestVerify(t *testing.T) {
@@ -85,7 +87,10 @@ func TestVerify(t *testing.T) {
 		{name: "another commit", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1("ffffffffffffffffffffffffffffffffffffffff")), want: want,
 			fail: []string{"the provenance names ffffffffffffffffffffffffffffffffffffffff, want commit " + commit}},
 		{name: "uncommitted changes", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit + "-dirty")), want: want,
-			fail: []string{"(a tree with uncommitted changes)"}},
+			fail: []string{"(built from a tree with uncommitted changes; ALLOW_DIRTY=1 accepts it)"}},
+		{name: "uncommitted changes, allowed", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit + "-dirty")), want: allowDirty(want)},
+		{name: "another commit's changes, allowed", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1("ffffffffffffffffffffffffffffffffffffffff-dirty")), want: allowDirty(want),
+			fail: []string{"the provenance names ffffffffffffffffffffffffffffffffffffffff-dirty, want commit " + commit}},
 		{name: "provenance mode=min", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaMin(commit)), want: want,
 			fail: []string{"linux/amd64: the provenance is mode=min"}},
 		{name: "no git info", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1("")), want: want,
