@@ -111,7 +111,11 @@ image_ref = $(IMAGE_PREFIX)$(1)$(if $(and $(PLATFORM),$(filter platform,$(option
 # 0.08 s); BUILDX_GIT_INFO=0 spares buildx seven git calls whose answers
 # only go into provenance (the final image has none; about 0.05 s). The size is
 # the unpacked size (the layers' sum in `docker history`): the same figure on
-# the classic and the containerd image store. A failed build drops the stamp
+# the classic and the containerd image store, split into its base image and
+# what the rung adds: the history entries of the Dockerfile's last stage, one
+# per instruction after its FROM. An image for another platform is not
+# unpacked, and its history says 0: then its layers' stored size,
+# uncompressed as make final stores them. A failed build drops the stamp
 # and checks the set-up again, so a stopped engine gets its one-line fix,
 # not a build log.
 define build_rung
@@ -126,11 +130,15 @@ define build_rung
 		echo "make: building $(call image_ref,$(1)) failed; full log: out/logs/build-$(1).log" >&2; exit 1; \
 	fi; \
 	end=$$($(NOW)); \
-	$(DOCKER) history --human=false --format '{{.Size}}' $(call image_ref,$(1)) | \
-	awk -v img=$(call image_ref,$(1)) -v s=$$start -v e=$$end -v si="$$stand_in" -v secs=out/logs/build-$(1).seconds '{ b += $$1 } END { \
-		printf "%.3f\n", e - s > secs; \
-		split("B kB MB GB TB", u, " "); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } \
-		printf "%-24s %8s   built in %5.1f s (wall time of docker build)%s\n", img, sprintf("%.3g%s", b, u[i]), e - s, \
+	added=$$(awk '/^FROM / { n = 0; next } /^[A-Z]+[ \t]/ { n++ } END { print n }' $(dockerfile_$(1))); \
+	sizes=$$($(DOCKER) history --human=false --format '{{.Size}}' $(call image_ref,$(1)) | \
+		awk -v k=$$added '{ b += $$1; if (NR <= k) a += $$1 } END { printf "%d %d", b, a }'); \
+	[[ $$sizes != "0 0" ]] || sizes="$$($(DOCKER) image inspect --format '{{.Size}}' $(call image_ref,$(1))) 0"; \
+	awk -v sizes="$$sizes" -v img=$(call image_ref,$(1)) -v s=$$start -v e=$$end -v si="$$stand_in" -v secs=out/logs/build-$(1).seconds ' \
+		function human(b, i) { i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } return sprintf("%.3g%s", b, u[i]) } \
+		BEGIN { split("B kB MB GB TB", u, " "); split(sizes, z, " "); printf "%.3f\n", e - s > secs; \
+		printf "%-24s %8s%s   built in %5.1f s (wall time of docker build)%s\n", img, human(z[1]), \
+			(z[2] > 0 && z[1] > z[2] ? " (base " human(z[1] - z[2]) " + " human(z[2]) ")" : ""), e - s, \
 			(si != "" ? "   [stand-in base images]" : "") }' | tee -a out/logs/ladder.txt
 endef
 

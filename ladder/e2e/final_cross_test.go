@@ -46,9 +46,18 @@ func crossPlatform(t *testing.T, ctx context.Context) (native, target string, ma
 func crossImageThroughMake(t *testing.T, ctx context.Context, target string) {
 	t.Helper()
 	prefix := "go-docker-e2e-cross-"
-	removeImage(t, prefix+"final")
-	runMake(t, ctx, repoRoot(t), "-s", "final", "PLATFORM=linux/"+target, "IMAGE_PREFIX="+prefix)
-	img, err := docker.Inspect(ctx, prefix+"final")
+	image := prefix + "final:latest-linux-" + target
+	removeImage(t, image)
+	docker.Output(ctx, "image", "rm", "-f", prefix+"final")
+	out := runMake(t, ctx, repoRoot(t), "-s", "final", "PLATFORM=linux/"+target, "IMAGE_PREFIX="+prefix)
+	if !strings.HasPrefix(out, image+" ") || strings.Contains(out, " 0B ") {
+		t.Errorf("make final PLATFORM=linux/%s printed %q: want its own tag, %s, and its size", target, out, image)
+	}
+	// The image this machine runs stays as it was: none was built here.
+	if _, err := docker.Inspect(ctx, prefix+"final"); err == nil {
+		t.Errorf("make final PLATFORM=linux/%s tagged %sfinal, the tag of this machine's image", target, prefix)
+	}
+	img, err := docker.Inspect(ctx, image)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,17 +12,6 @@ import (
 // The sentences and small tables the generated blocks of README.md and
 // docs/*.md hold, each from a report's figures.
 
-// MachineSentence says where the README's figures were measured.
-func MachineSentence(r measure.Report) string {
-	env := r.Environment
-	bases := "the real base images"
-	if env.StandInBases {
-		bases = "stand-in base images (no registry was reachable; see docs/without-a-registry.md)"
-	}
-	return fmt.Sprintf("The figures and transcripts of this README and docs/ were produced on %s: a %d-CPU %s machine, Docker CLI %s, engine %s with BuildKit %s, %s, and %s.",
-		r.GeneratedAt.UTC().Format("2006-01-02"), env.CPUs, env.OSArch, env.DockerClient, env.DockerServer, env.BuildKit, env.Go, bases)
-}
-
 // Summary is the short table README.md opens with: what each rung buys in
 // image size and in the rebuild after a one-line edit.
 func Summary(r measure.Report) (string, bool) {
@@ -36,33 +25,54 @@ func Summary(r measure.Report) (string, bool) {
 		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", g.Number, g.Name, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
 	}
 	last := r.Rungs[len(r.Rungs)-1]
-	fmt.Fprintf(&b, "\n%s (%d CPUs, %s, Docker engine %s", whichRun(r), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
-	if r.Environment.StandInBases {
-		b.WriteString(", stand-in base images")
-	}
-	b.WriteString(")")
+	fmt.Fprintf(&b, "\n%s (%d CPUs, %s, Docker engine %s)", whichRun(r), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
 	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
 		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
 	}
-	b.WriteString(". Details: [docs/results.md](docs/results.md).\n")
+	b.WriteString(".")
+	if r.Environment.StandInBases {
+		b.WriteString(" " + standInBases)
+	}
+	b.WriteString(" Details: [docs/results.md](docs/results.md).\n")
 	return b.String(), true
 }
 
+// standInBases says what stand-in base images are, where the README first
+// names them: its transcripts print "[stand-in base images]" too.
+const standInBases = "No registry was reachable, so `make` used *stand-in base images*: look-alikes of `golang` " +
+	"and `alpine` built from a static busybox, the host's Go and its CA bundle ([how](docs/without-a-registry.md)). " +
+	"Rungs 1 to 5 run on one, so their sizes differ from the official images'."
+
 // ContextSentence states the build context of each rung with and without
-// .dockerignore.
+// .dockerignore, each figure once: rungs with the same context are named
+// together, and "every rung" when all have it. The page says before it
+// that make compare measured it.
 func ContextSentence(r measure.Report) (string, bool) {
 	if len(r.Rungs) == 0 {
 		return "", false
 	}
-	var parts []string
+	var figures []measure.ContextBytes // in the rungs' order
+	rungs := map[measure.ContextBytes][]string{}
 	for _, g := range r.Rungs {
-		parts = append(parts, fmt.Sprintf("%s %s / %s", g.Name, docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore)))
+		if rungs[g.ContextBytes] == nil {
+			figures = append(figures, g.ContextBytes)
+		}
+		rungs[g.ContextBytes] = append(rungs[g.ContextBytes], g.Name)
 	}
-	return "Measured by `make compare`, build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
+	if len(figures) == 1 {
+		return fmt.Sprintf("Every rung's build context: %s with `.dockerignore`, %s without.",
+			docker.HumanSize(figures[0].WithDockerignore), docker.HumanSize(figures[0].WithoutDockerignore)), true
+	}
+	var parts []string
+	for _, f := range figures {
+		parts = append(parts, fmt.Sprintf("%s %s / %s", strings.Join(rungs[f], ", "), docker.HumanSize(f.WithDockerignore), docker.HumanSize(f.WithoutDockerignore)))
+	}
+	return "Build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
 }
 
 // RungSentence states one rung's measured figures, compared with the rung
-// before it in the report.
+// before it in the report and with the native build. The build context,
+// the same for most rungs, is the context section's (ContextSentence).
 func RungSentence(r measure.Report, name string) (string, bool) {
 	for i, g := range r.Rungs {
 		if g.Name != name {
@@ -71,25 +81,27 @@ func RungSentence(r measure.Report, name string) (string, bool) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Measured by `make compare`: image %s", docker.HumanSize(g.SizeBytes))
 		if i > 0 {
-			p := r.Rungs[i-1]
-			fmt.Fprintf(&b, " (%s had %s)", p.Name, docker.HumanSize(p.SizeBytes))
+			fmt.Fprintf(&b, " (%s: %s)", r.Rungs[i-1].Name, docker.HumanSize(r.Rungs[i-1].SizeBytes))
 		}
-		fmt.Fprintf(&b, "; cold build %s, rebuild after a one-line edit %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
+		fmt.Fprintf(&b, "; cold build %s; edit rebuild %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
+		var than []string
 		if i > 0 {
-			p := r.Rungs[i-1]
-			fmt.Fprintf(&b, " (%s: %s)", p.Name, secs(p.BuildS.Edit))
+			than = append(than, fmt.Sprintf("%s: %s", r.Rungs[i-1].Name, secs(r.Rungs[i-1].BuildS.Edit)))
 		}
-		fmt.Fprintf(&b, ", after a dependency change %s", secs(g.BuildS.Dep))
 		if n, ok := r.Native[g.Program]; ok {
-			fmt.Fprintf(&b, "; native `go build` after the same edit: %s", secs(n.Edit))
+			than = append(than, "native `go build`: "+secs(n.Edit))
 		}
-		fmt.Fprintf(&b, "; build context %s (%s without `.dockerignore`).", docker.HumanSize(g.ContextBytes.WithDockerignore), docker.HumanSize(g.ContextBytes.WithoutDockerignore))
+		if len(than) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(than, "; "))
+		}
+		fmt.Fprintf(&b, "; dependency change %s.", secs(g.BuildS.Dep))
 		return b.String(), true
 	}
 	return "", false
 }
 
-// CacheDemoTable states the cache demo's figures as a table, one row per mode.
+// CacheDemoTable states the cache demo's figures as a table, one row per
+// mode; SharedBuilderParagraph says the rest of the shared-builder mode.
 func CacheDemoTable(d cachedemo.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured by `make cache-demo` on %s (registry: `%s` as a container", d.GeneratedAt.Format("2006-01-02"), d.RegistryImage)
@@ -107,9 +119,18 @@ func CacheDemoTable(d cachedemo.Report) string {
 			m.EmptyBuilderNoopS, m.NoopSteps.Cached, m.NoopSteps.Cached+m.NoopSteps.Ran, m.EmptyBuilderEditS,
 			m.StepsCachedAfterEdit, m.StepsRunAfterEdit, m.PackagesCompiledAfterEdit)
 	}
+	return b.String()
+}
+
+// SharedBuilderParagraph states what the cache demo's shared-builder mode
+// found beyond the table: the daemon, what --load and a push cost client
+// B, and the connection attempts. It is empty when the demo had no such
+// mode.
+func SharedBuilderParagraph(d cachedemo.Report) string {
+	var b strings.Builder
 	if sb := d.SharedBuilder; sb != nil {
-		fmt.Fprintf(&b, "\nshared-builder: client A built cold on a new BuildKit daemon (`%s`, on %s, mutual TLS); "+
-			"the \"empty builder\" columns are client B's, a client with a Docker configuration and buildx state of its own that had never built. "+
+		fmt.Fprintf(&b, "In the shared-builder row, client A built cold on a new BuildKit daemon (`%s`, on %s, mutual TLS); "+
+			"its \"empty builder\" columns are client B's, a client with a Docker configuration and buildx state of its own that had never built. "+
 			"Client B's rebuild after an edit took %.1f s with `--load` (%.1f s of it exporting the image and loading the tarball into the engine), "+
 			"and %.1f s pushing the image to the registry instead (%.1f s exporting and pushing %s). "+
 			"Connection attempts: a client with the CA's certificate %s; one without a certificate %s; one whose certificate another CA signed %s.\n",

@@ -9,17 +9,14 @@ import (
 )
 
 // peerPick is one honest sentence per peer: when a reader should pick it
-// instead of the last rung. Its figures ("X against final's Y") are filled
-// in from the report.
+// instead of the last rung. Its figures are the table's, beside it.
 var peerPick = map[string]string{
 	"docker-init": "Pick `docker init`'s Dockerfile when you want a file Docker writes for you and rebuild rarely: " +
-		"it caches downloaded modules but not Go's build cache, so every edit recompiles gin and its dependencies " +
-		"(edit rebuild %s), and its Alpine runtime brings a shell and a package manager (image %s).",
-	"ko": "Pick ko when the image holds nothing but a Go binary and Go is installed where you build: it needs no " +
-		"Dockerfile and runs go build on the host with Go's own build cache (make compare gives it cache folders of its own; " +
-		"edit rebuild %s; image %s), " +
-		"but it cannot run a step or add a package to the image, and the host's Go, not a pinned image, " +
-		"compiles what you ship.",
+		"it caches downloaded modules but not Go's build cache, so every edit recompiles gin and its dependencies, " +
+		"and its Alpine runtime brings a shell and a package manager.",
+	"ko": "Pick ko when the image holds nothing but a Go binary and Go is installed where you build: no " +
+		"Dockerfile, and go build runs on the host with Go's own build cache; but it cannot run a step or add " +
+		"a package to the image, and the host's Go, not a pinned image, compiles what you ship.",
 }
 
 // PeersTable is README.md's "How it compares": the last rung against each
@@ -42,20 +39,14 @@ func PeersTable(r measure.Report) (string, bool) {
 			ratio(float64(p.SizeBytes), float64(f.SizeBytes)), cell(p.BuildS.Cold, f.BuildS.Cold),
 			cell(p.BuildS.Noop, f.BuildS.Noop), cell(p.BuildS.Edit, f.BuildS.Edit))
 	}
-	fmt.Fprintf(&b, "\n%s, the run of the summary at the top; in brackets, each figure divided by %s's. "+
-		"Each time is of the command you would type: `make %s` (make's own work included), `docker build`, `ko build`.", whichRun(r), f.Name, f.Name)
-	if r.Environment.StandInBases {
-		b.WriteString(" Stand-in base images: docker-init's real `alpine` runtime, with tzdata, is larger.")
-	}
+	fmt.Fprintf(&b, "\nThe run of the summary at the top; in brackets, each figure divided by %s's.", f.Name)
 	b.WriteString("\n")
 	for _, p := range r.Peers {
 		tmpl, ok := peerPick[p.Name]
 		if !ok {
 			continue
 		}
-		edit := fmt.Sprintf("%s against %s's %s", secs(p.BuildS.Edit), f.Name, secs(f.BuildS.Edit))
-		size := fmt.Sprintf("%s against %s's %s", docker.HumanSize(p.SizeBytes), f.Name, docker.HumanSize(f.SizeBytes))
-		fmt.Fprintf(&b, "- **%s.** %s\n", p.Name, fmt.Sprintf(tmpl, edit, size))
+		fmt.Fprintf(&b, "- **%s.** %s\n", p.Name, tmpl)
 	}
 	return b.String(), true
 }

@@ -32,8 +32,9 @@ const (
 var (
 	// <!-- numbers:final -->...<!-- /numbers -->: one rung's figures.
 	numbersBlock = regexp.MustCompile(`(?s)(<!-- numbers:([a-z-]+) -->)(.*?)(<!-- /numbers -->)`)
-	// <!-- cache-demo -->...<!-- /cache-demo -->: make cache-demo's figures.
-	cacheDemoBlock = regexp.MustCompile(`(?s)(<!-- cache-demo -->)(.*?)(<!-- /cache-demo -->)`)
+	// <!-- cache-demo -->...<!-- /cache-demo -->: make cache-demo's table;
+	// <!-- cache-demo:shared-builder -->: the rest of its shared-builder mode.
+	cacheDemoBlock = regexp.MustCompile(`(?s)(<!-- cache-demo(?::([a-z-]+))? -->)(.*?)(<!-- /cache-demo -->)`)
 	// <!-- transcript: make simple ;; docker images go-docker-simple -->
 	// followed by a console code block: the real output of the commands.
 	transcriptBlock = regexp.MustCompile("(?s)(<!-- transcript: (.*?) -->\n)```console\n.*?```\n")
@@ -98,6 +99,9 @@ func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
 	if !u.results {
 		return fmt.Errorf("no page has a results block: want the lines %q and %q in README.md or docs/*.md", ResultsBegin, ResultsEnd)
 	}
+	if err := onePagePerBlock(pages, updated); err != nil {
+		return err
+	}
 	return writeDocs(root, svg, pages, updated)
 }
 
@@ -136,39 +140,27 @@ func UpdatePageTranscripts(ctx context.Context, root, page string) error {
 	return os.WriteFile(filepath.Join(root, page), []byte(s), 0o644)
 }
 
-// UpdateCacheDemo rewrites only the cache demo's blocks of README.md and
-// docs/*.md from out/cache-demo.json, and returns the pages it changed.
-func UpdateCacheDemo(root, out string) ([]string, error) {
-	var demo cachedemo.Report
-	if err := readResult(out, "cache-demo.json", "make cache-demo", &demo); err != nil {
-		return nil, err
-	}
-	pages, err := Docs(root)
-	if err != nil {
-		return nil, err
-	}
-	var changed []string
-	updated := map[string]string{}
+// onePagePerBlock refuses a generated block that sits on two pages: the
+// same figures twice are one page too many to read, and the second page
+// links the first instead.
+func onePagePerBlock(pages []string, text map[string]string) error {
+	on := map[string]string{}
 	for _, page := range pages {
-		b, err := os.ReadFile(filepath.Join(root, page))
-		if err != nil {
-			return nil, err
+		var names []string
+		for _, m := range numbersBlock.FindAllStringSubmatch(text[page], -1) {
+			names = append(names, "numbers:"+m[2])
 		}
-		if cacheDemoBlock.Match(b) {
-			updated[page] = replaceCacheDemo(string(b), demo)
-			changed = append(changed, page)
+		for _, m := range cacheDemoBlock.FindAllStringSubmatch(text[page], -1) {
+			names = append(names, strings.TrimSuffix("cache-demo:"+m[2], ":"))
+		}
+		for _, name := range names {
+			if other, ok := on[name]; ok && other != page {
+				return fmt.Errorf("the generated block <!-- %s --> is on %s and %s: keep it on one page and link it from the other", name, other, page)
+			}
+			on[name] = page
 		}
 	}
-	for _, page := range changed {
-		if err := os.WriteFile(filepath.Join(root, page), []byte(updated[page]), 0o644); err != nil {
-			return nil, err
-		}
-	}
-	return changed, nil
-}
-
-func replaceCacheDemo(s string, demo cachedemo.Report) string {
-	return cacheDemoBlock.ReplaceAllString(s, "${1}\n"+strings.ReplaceAll(CacheDemoTable(demo), "$", "$$")+"${3}")
+	return nil
 }
 
 // docsUpdate is what generating each page needs: the report, where the
@@ -202,7 +194,9 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 		if err := readResult(u.out, "cache-demo.json", "make cache-demo", &demo); err != nil {
 			return "", err
 		}
-		s = replaceCacheDemo(s, demo)
+		if s, err = replaceCacheDemo(s, demo); err != nil {
+			return "", fmt.Errorf("%s: %w", page, err)
+		}
 	}
 	if u.copyDir != "" {
 		if s, err = ReplaceTranscripts(ctx, s, u.copyDir); err != nil {
@@ -268,15 +262,16 @@ func ReplaceResults(readme, block string) (string, error) {
 	return readme[:i+len(ResultsBegin)] + "\n" + block + readme[j:], nil
 }
 
-// ReplaceNumbers fills every numbers block with the named rung's figures.
+// ReplaceNumbers fills every numbers block with the named rung's figures,
+// wrapped at Width. A block of prose starts on the line after its opening
+// marker, which may end a line of hand-written prose, and ends with the
+// closing marker; a block with a table starts and ends with a blank line.
 func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 	var missing []string
 	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
 		g := numbersBlock.FindStringSubmatch(m)
 		text, ok := RungSentence(rep, g[2])
 		switch g[2] {
-		case "machine":
-			text, ok = MachineSentence(rep), true
 		case "context":
 			text, ok = ContextSentence(rep)
 		case "summary":
@@ -288,7 +283,10 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 			missing = append(missing, g[2])
 			return m
 		}
-		return g[1] + text + g[4]
+		if strings.HasPrefix(text, "\n") {
+			return g[1] + Wrap(text) + g[4]
+		}
+		return g[1] + "\n" + Wrap(text+g[4])
 	})
 	if len(missing) > 0 {
 		return "", fmt.Errorf("out/compare.json has no rung or peers for %s: run make compare with all rungs and peers", strings.Join(missing, ", "))

@@ -37,7 +37,7 @@ func sampleReport(standIn bool) measure.Report {
 }
 
 // The peers table compares each peer with the last rung, in figures and
-// ratios, and says when to pick each.
+// ratios, and says when to pick each, without repeating the table's figures.
 func TestPeersTable(t *testing.T) {
 	got, ok := PeersTable(sampleReport(true))
 	if !ok {
@@ -47,12 +47,17 @@ func TestPeersTable(t *testing.T) {
 		"| final (Rung 6) | 8.48MB | 25 s | 0.5 s | 1.0 s |",
 		"| docker-init | 25.4MB (3.0×) | 30 s (1.2×) | 0.5 s (1.0×) | 24 s (24.0×) |",
 		"| ko | 8.5MB (1.0×) | 50 s (2.0×) | 1.5 s (3.0×) | 2.0 s (2.0×) |",
-		"- **docker-init.** Pick `docker init`'s Dockerfile", "(edit rebuild 24 s against final's 1.0 s)", "(image 25.4MB against final's 8.48MB)",
-		"- **ko.** Pick ko when", "edit rebuild 2.0 s against final's 1.0 s; image 8.5MB against final's 8.48MB)",
-		"One run of `make compare` on 2026-11-27, the run of the summary at the top", "Stand-in base images",
+		"- **docker-init.** Pick `docker init`'s Dockerfile", "- **ko.** Pick ko when",
+		"The run of the summary at the top; in brackets, each figure divided by final's.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	_, bullets, _ := strings.Cut(got, "\n- ")
+	for _, figure := range []string{"24 s", "25.4MB", "8.5MB", "8.48MB", "1.0 s"} {
+		if strings.Contains(bullets, figure) {
+			t.Errorf("the bullets repeat the table's %s:\n%s", figure, bullets)
 		}
 	}
 	rep := sampleReport(false)
@@ -154,21 +159,38 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 // Numbers blocks get the named rung's figures; an unknown name is an
 // error that names it.
 func TestReplaceNumbers(t *testing.T) {
-	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:machine --><!-- /numbers --> <!-- numbers:context --><!-- /numbers -->"
+	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:context --><!-- /numbers -->"
 	got, err := ReplaceNumbers(readme, sampleReport(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"image 8.48MB (simple had 330MB)", "rebuild after a one-line edit 1.0 s (simple: 14 s)", "a 2-CPU linux/amd64 machine", "stand-in base images", "simple 34kB / 52MB; final 34kB / 52MB."} {
-		if !strings.Contains(got, want) {
+	for _, want := range []string{"image 8.48MB (simple: 330MB)", "edit rebuild 1.0 s (simple: 14 s; native `go build`: 0.5 s)",
+		"dependency change 3.0 s.", "Every rung's build context: 34kB with `.dockerignore`, 52MB without."} {
+		if !strings.Contains(strings.ReplaceAll(got, "\n", " "), want) {
 			t.Errorf("got %q, want it to contain %q", got, want)
 		}
 	}
 	if strings.Contains(got, "STALE") {
 		t.Errorf("got %q: the old text stayed", got)
 	}
-	if _, err := ReplaceNumbers("<!-- numbers:nope --><!-- /numbers -->", sampleReport(true)); err == nil || !strings.Contains(err.Error(), "nope") {
-		t.Errorf("unknown rung: got %v, want an error naming it", err)
+	for _, name := range []string{"nope", "machine"} {
+		if _, err := ReplaceNumbers("<!-- numbers:"+name+" --><!-- /numbers -->", sampleReport(true)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("unknown block %s: got %v, want an error naming it", name, err)
+		}
+	}
+}
+
+// Rungs whose contexts differ are named with their own figures, each
+// figure once.
+func TestContextSentenceGroupsEqualFigures(t *testing.T) {
+	rep := sampleReport(true)
+	rep.Rungs = append(rep.Rungs, rep.Rungs[0])
+	rep.Rungs[2].Name = "mounts"
+	rep.Rungs[2].ContextBytes.WithDockerignore = 41_000
+	got, _ := ContextSentence(rep)
+	want := "Build context with / without `.dockerignore`: simple, final 34kB / 52MB; mounts 41kB / 52MB."
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
@@ -183,6 +205,13 @@ func TestReplaceTranscripts(t *testing.T) {
 	want := "x\n<!-- transcript: echo one ;; echo two; false # fails -->\n```console\n$ echo one\none\n$ echo two; false\ntwo\n```\ny\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+	// A long marker is wrapped before its ";;": each command still runs
+	// alone, and the marker stays as it was written.
+	readme = "<!-- transcript: echo one\n;; echo two -->\n```console\n```\n"
+	got, err = ReplaceTranscripts(context.Background(), readme, t.TempDir())
+	if want := "<!-- transcript: echo one\n;; echo two -->\n```console\n$ echo one\none\n$ echo two\ntwo\n```\n"; err != nil || got != want {
+		t.Errorf("a marker on two lines: got %q, %v; want %q", got, err, want)
 	}
 	if _, err := ReplaceTranscripts(context.Background(), "<!-- transcript: false -->\n```console\n```\n", t.TempDir()); err == nil {
 		t.Error("a failing command: got nil error, want one")
