@@ -33,7 +33,7 @@ func Summary(r measure.Report) (string, bool) {
 	if r.Environment.StandInBases {
 		b.WriteString(" " + standInBases)
 	}
-	b.WriteString(" Details: [docs/results.md](docs/results.md).\n")
+	b.WriteString(" Each transcript below is a run of its own, by `make readme`. Details: [docs/results.md](docs/results.md).\n")
 	return b.String(), true
 }
 
@@ -70,20 +70,18 @@ func ContextSentence(r measure.Report) (string, bool) {
 	return "Build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
 }
 
-// RungSentence states one rung's measured figures, compared with the rung
-// before it in the report and with the native build. The build context,
-// the same for most rungs, is the context section's (ContextSentence).
+// RungSentence states one rung's measured rebuilds, compared with the rung
+// before it in the report and with the native build. Not its size or cold
+// build: the section's transcript, a run of its own, shows those beside it
+// (the summary table has make compare's). The build context, the same for
+// most rungs, is the context section's (ContextSentence).
 func RungSentence(r measure.Report, name string) (string, bool) {
 	for i, g := range r.Rungs {
 		if g.Name != name {
 			continue
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "Measured by `make compare`: image %s", docker.HumanSize(g.SizeBytes))
-		if i > 0 {
-			fmt.Fprintf(&b, " (%s: %s)", r.Rungs[i-1].Name, docker.HumanSize(r.Rungs[i-1].SizeBytes))
-		}
-		fmt.Fprintf(&b, "; cold build %s; edit rebuild %s", secs(g.BuildS.Cold), secs(g.BuildS.Edit))
+		fmt.Fprintf(&b, "Measured by `make compare`: edit rebuild %s", secs(g.BuildS.Edit))
 		var than []string
 		if i > 0 {
 			than = append(than, fmt.Sprintf("%s: %s", r.Rungs[i-1].Name, secs(r.Rungs[i-1].BuildS.Edit)))
