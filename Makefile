@@ -92,11 +92,11 @@ help: ## Show this help.
 			n++; split(l, a, " "); d = l; for (i = 1; i <= 4; i++) sub(/^[^ ]+ +/, "", d); \
 			printf "  \033[36m%-16s\033[0m  Rung %d: %s%s\n", a[1], n, d, (a[4] ~ /platform/ ? " PLATFORM=linux/arm64 cross-compiles." : "") } }' $(MAKEFILE_LIST)
 
-##@ The ladder (each prints: image, unpacked size in `docker images` units, build wall time)
+##@ The ladder (each prints: image, unpacked size (base + rung) in `docker images` units, build time)
 ##rungs (make help lists the rungs of dockerfiles/rungs.txt here)
 
 # image_ref NAME: a rung's image, with IMAGE_TAG unless it is latest. A
-# rung built for another PLATFORM gets a tag of its own (make final
+# rung built with PLATFORM set gets a tag of its own (make final
 # PLATFORM=linux/arm64: go-docker-final:latest-linux-arm64), so it never
 # replaces the image this machine runs.
 image_ref = $(IMAGE_PREFIX)$(1)$(if $(and $(PLATFORM),$(filter platform,$(options_$(1)))),:$(IMAGE_TAG)-$(subst /,-,$(PLATFORM)),$(if $(filter-out latest,$(IMAGE_TAG)),:$(IMAGE_TAG)))
@@ -196,7 +196,7 @@ run: ## Run one rung's image on 127.0.0.1:PORT (default 8080), reachable from th
 	@$(DOCKER) image inspect $(call image_ref,$(RUNG)) >/dev/null 2>&1 || $(MAKE) $(RUNG)
 	@$(if $(and $(PLATFORM),$(filter platform,$(options_$(RUNG)))),engine=$$($(DOCKER) version --format '{{.Server.Os}}/{{.Server.Arch}}'); \
 		[[ "$(PLATFORM)" == "$$engine" || "$(PLATFORM)" == "$$engine"/* ]] || echo "make: $(call image_ref,$(RUNG)) is for $(PLATFORM) \
-		and this engine is $$engine: it starts only where QEMU emulates it (Docker Desktop), else fails with exec format error" >&2,:)
+		and this engine is $$engine: it starts only where QEMU emulates it (Docker Desktop); elsewhere it fails with exec format error" >&2,:)
 	@echo "serving $(call image_ref,$(RUNG)) on http://127.0.0.1:$(PORT)/, to this machine only (Ctrl-C stops it)"
 	$(DOCKER) run --rm -p 127.0.0.1:$(PORT):8080 $(call image_ref,$(RUNG))
 

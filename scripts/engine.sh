@@ -7,7 +7,7 @@
 # It only acts as root on Linux, and only when no engine answers on the
 # default socket. It then:
 #   1. installs what the engine needs from the system's packages (iptables
-#      for the bridge network, libseccomp-dev to build runc);
+#      for the bridge network, libseccomp-dev and pkg-config to build runc);
 #   2. builds dockerd, docker-proxy, containerd, its runc shim and runc from
 #      their Go modules into $GO_DOCKER_ENGINE_CACHE/<versions>/bin, once: a
 #      later run reuses the binaries (about 12 min cold on 2 cores, buildx

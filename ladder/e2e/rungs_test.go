@@ -10,7 +10,6 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -339,36 +338,5 @@ func TestDockerignoreKeepsContextSmall(t *testing.T) {
 	without := build("without-dockerignore")
 	if without.ContextBytes < 50e6 {
 		t.Errorf("context without .dockerignore: got %s, want over 50MB (out/ alone is 50MB): is the measurement real?", dockercli.HumanSize(without.ContextBytes))
-	}
-}
-
-func TestMakeRunRejectsBadInput(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		skipOrFailInCI(t, "make is not installed")
-	}
-	tests := []struct {
-		name string
-		args []string
-		want []string // all of these in the first line
-	}{
-		{"unknown rung", []string{"RUNG=no-such-rung"}, append([]string{"no-such-rung"}, repo.Names(rungs)...)},
-		{"port not a number", []string{"PORT=abc"}, []string{"invalid PORT 'abc'", "1 to 65535"}},
-		{"port too large", []string{"PORT=70000"}, []string{"invalid PORT '70000'"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command("make", append([]string{"-s", "run"}, tt.args...)...)
-			cmd.Dir = repoRoot(t)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("make run %v: succeeded, want an error; output: %s", tt.args, out)
-			}
-			first := strings.SplitN(string(out), "\n", 2)[0]
-			for _, want := range tt.want {
-				if !strings.Contains(first, want) {
-					t.Errorf("first line %q: want it to contain %q", first, want)
-				}
-			}
-		})
 	}
 }
