@@ -65,7 +65,12 @@ func TestBuildkitDependencyChangeDownloadsOnlyTheNewModule(t *testing.T) {
 	gomod, base := moduleCacheID(t, dockerfile), goBaseStage(t, dockerfile)
 
 	// The first build downloads every module of go.mod into the mount.
-	buildDepRung(t, ctx, dir, r, "before")
+	// --no-cache: cache-mount ids are not part of a step's cache key, so
+	// the download step of an earlier build of the rung (the reader's, or
+	// another test's) would come back CACHED and leave this mount empty.
+	if step, ok := buildDepRung(t, ctx, dir, r, "before", true).Find("go mod download"); !ok || step.FromCache() {
+		t.Fatalf("the first build: want its go mod download step to run and fill the mount, got %+v", step)
+	}
 	attempt := 0
 	got := retryOnBusyCache(t, ctx, func() depChange {
 		version := depChangeVersions[attempt]
@@ -73,7 +78,7 @@ func TestBuildkitDependencyChangeDownloadsOnlyTheNewModule(t *testing.T) {
 		marker := ".e2e-marker-" + repo.NewRunID() + fmt.Sprint(attempt)
 		markModuleCache(t, ctx, base, gomod, marker)
 		addDepModule(t, dir, version)
-		c := depChange{version: version, rebuild: buildDepRung(t, ctx, dir, r, "after-"+version)}
+		c := depChange{version: version, rebuild: buildDepRung(t, ctx, dir, r, "after-"+version, false)}
 		c.marked, c.allZips, c.newZips = listModuleZips(t, ctx, base, gomod, marker)
 		return c
 	})
@@ -113,11 +118,11 @@ func checkDepChange(t *testing.T, c depChange, gomod string) {
 }
 
 // buildDepRung builds rung r from dir under an e2e tag, removed at the end.
-func buildDepRung(t *testing.T, ctx context.Context, dir string, r repo.Rung, label string) dockercli.BuildResult {
+func buildDepRung(t *testing.T, ctx context.Context, dir string, r repo.Rung, label string, noCache bool) dockercli.BuildResult {
 	t.Helper()
 	tag := r.Image(imagePrefix) + ":e2e-dep"
 	removeImage(t, tag)
-	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: r.Dockerfile, Tag: tag,
+	res, err := docker.Build(ctx, dockercli.BuildOptions{Dir: dir, Dockerfile: r.Dockerfile, Tag: tag, NoCache: noCache,
 		LogFile: filepath.Join(logDir(t), "dep-change-"+r.Name+"-"+label+".log")})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +177,9 @@ func goBaseStage(t *testing.T, dockerfile string) string {
 // so the step never comes from the cache.
 func markModuleCache(t *testing.T, ctx context.Context, base, id, marker string) {
 	t.Helper()
-	df := base + fmt.Sprintf("RUN --mount=type=cache,id=%s,target=%s touch %s/%s\n", id, moduleCache, moduleCache, marker)
+	// busybox find -newer compares whole seconds: the step waits for the
+	// marker's second to pass, so a zip written after it is newer.
+	df := base + fmt.Sprintf("RUN --mount=type=cache,id=%s,target=%s touch %s/%s && sleep 2\n", id, moduleCache, moduleCache, marker)
 	smallBuild(t, ctx, "mark", df, "type=cacheonly")
 }
 
