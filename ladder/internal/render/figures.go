@@ -51,21 +51,25 @@ func ContextSentence(r measure.Report) (string, bool) {
 	if len(r.Rungs) == 0 {
 		return "", false
 	}
-	var figures []measure.ContextBytes // in the rungs' order
-	rungs := map[measure.ContextBytes][]string{}
+	// Grouped by the figures as printed: a few bytes' difference between
+	// two rungs' contexts would otherwise split a group the reader sees as
+	// one figure.
+	var figures []string // in the rungs' order
+	rungs := map[string][]string{}
 	for _, g := range r.Rungs {
-		if rungs[g.ContextBytes] == nil {
-			figures = append(figures, g.ContextBytes)
+		f := docker.HumanSize(g.ContextBytes.WithDockerignore) + " / " + docker.HumanSize(g.ContextBytes.WithoutDockerignore)
+		if rungs[f] == nil {
+			figures = append(figures, f)
 		}
-		rungs[g.ContextBytes] = append(rungs[g.ContextBytes], g.Name)
+		rungs[f] = append(rungs[f], g.Name)
 	}
 	if len(figures) == 1 {
-		return fmt.Sprintf("Every rung's build context: %s with `.dockerignore`, %s without.",
-			docker.HumanSize(figures[0].WithDockerignore), docker.HumanSize(figures[0].WithoutDockerignore)), true
+		with, without, _ := strings.Cut(figures[0], " / ")
+		return fmt.Sprintf("Every rung's build context: %s with `.dockerignore`, %s without.", with, without), true
 	}
 	var parts []string
 	for _, f := range figures {
-		parts = append(parts, fmt.Sprintf("%s %s / %s", strings.Join(rungs[f], ", "), docker.HumanSize(f.WithDockerignore), docker.HumanSize(f.WithoutDockerignore)))
+		parts = append(parts, strings.Join(rungs[f], ", ")+" "+f)
 	}
 	return "Build context with / without `.dockerignore`: " + strings.Join(parts, "; ") + ".", true
 }

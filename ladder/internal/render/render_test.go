@@ -197,6 +197,12 @@ func TestContextSentenceGroupsEqualFigures(t *testing.T) {
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// A few bytes apart, the same figures as printed: one group.
+	rep.Rungs[2].ContextBytes.WithDockerignore = 34_012
+	rep.Rungs[2].ContextBytes.WithoutDockerignore = 52_000_400
+	if got, _ := ContextSentence(rep); got != "Every rung's build context: 34kB with `.dockerignore`, 52MB without." {
+		t.Errorf("contexts a few bytes apart: got %q, want one figure for every rung", got)
+	}
 }
 
 // A transcript shows each command after a $ prompt, then its output; a
