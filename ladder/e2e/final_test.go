@@ -89,44 +89,23 @@ func imageFiles(t *testing.T, ctx context.Context, image string) []string {
 	if _, err := docker.Output(ctx, "save", "-o", tarPath, image); err != nil {
 		t.Fatal(err)
 	}
-	layers := map[string][]byte{}
+	archive := tarFiles(t, tarPath)
 	var manifest []struct{ Layers []string }
-	f, err := os.Open(tarPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Name == "manifest.json" {
-			if err := json.Unmarshal(b, &manifest); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			layers[h.Name] = b
-		}
+	if err := json.Unmarshal(archive["manifest.json"].Data, &manifest); err != nil {
+		t.Fatalf("docker save manifest.json: %v", err)
 	}
 	if len(manifest) != 1 {
 		t.Fatalf("docker save manifest: got %d images, want 1", len(manifest))
 	}
 	var files []string
 	for _, l := range manifest[0].Layers {
-		layer, ok := layers[l]
+		f, ok := archive[l]
 		if !ok {
 			t.Fatalf("docker save: layer %s is not in the archive", l)
 		}
+		layer := f.Data
 		var r io.Reader = bytes.NewReader(layer)
+		var err error
 		if bytes.HasPrefix(layer, []byte{0x1f, 0x8b}) {
 			if r, err = gzip.NewReader(r); err != nil {
 				t.Fatalf("layer %s: %v", l, err)

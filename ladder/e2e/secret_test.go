@@ -19,11 +19,13 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
@@ -123,9 +125,8 @@ func buildForLeaks(t *testing.T, dir, name, version string, flags []string) []pl
 	if err != nil {
 		t.Fatal(err)
 	}
-	image := filepath.Join(out, "image")
-	untar(t, filepath.Join(out, "image.tar"), image)
-	return append(layoutPlaces(t, image, "image"), layoutPlaces(t, filepath.Join(out, "cache"), "exported cache")...)
+	image := tarFiles(t, filepath.Join(out, "image.tar"))
+	return append(layoutPlaces(t, image, "image"), layoutPlaces(t, os.DirFS(filepath.Join(out, "cache")), "exported cache")...)
 }
 
 // leaks names the places whose bytes hold s.
@@ -145,12 +146,12 @@ type place struct {
 	data []byte // gzip layers decompressed, so a search sees the files' bytes
 }
 
-// layoutPlaces reads every blob of the OCI image layout in dir (an oci
+// layoutPlaces reads every blob of the OCI image layout in layout (an oci
 // export, or a local cache export), following index.json down through
 // indexes and manifests, and names each: "<what>: config and history",
 // "<what>: layer <digest>", and for an attestation manifest's statements
 // "provenance" or "SBOM".
-func layoutPlaces(t *testing.T, dir, what string) []place {
+func layoutPlaces(t *testing.T, layout fs.FS, what string) []place {
 	t.Helper()
 	var places []place
 	seen := map[string]bool{}
@@ -160,7 +161,7 @@ func layoutPlaces(t *testing.T, dir, what string) []place {
 			return
 		}
 		seen[d.Digest] = true
-		data := blob(t, dir, d.Digest)
+		data := blob(t, layout, d.Digest)
 		places = append(places, place{name, data})
 		var m struct {
 			Manifests []ociDescriptor
@@ -192,7 +193,11 @@ func layoutPlaces(t *testing.T, dir, what string) []place {
 		}
 	}
 	var index struct{ Manifests []ociDescriptor }
-	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "index.json"))), &index); err != nil {
+	b, err := fs.ReadFile(layout, "index.json")
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if err := json.Unmarshal(b, &index); err != nil {
 		t.Fatalf("%s: index.json: %v", what, err)
 	}
 	if len(index.Manifests) == 0 {
@@ -211,13 +216,13 @@ type ociDescriptor struct {
 }
 
 // blob reads a blob of an OCI layout, gunzipped when it is gzip.
-func blob(t *testing.T, dir, digest string) []byte {
+func blob(t *testing.T, layout fs.FS, digest string) []byte {
 	t.Helper()
 	algo, hex, ok := strings.Cut(digest, ":")
 	if !ok {
 		t.Fatalf("digest %q", digest)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "blobs", algo, hex))
+	b, err := fs.ReadFile(layout, "blobs/"+algo+"/"+hex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,36 +238,32 @@ func blob(t *testing.T, dir, digest string) []byte {
 	return b
 }
 
-// untar unpacks an archive's regular files into dir.
-func untar(t *testing.T, archive, dir string) {
+// tarFiles reads an archive's regular files into memory, by their paths
+// in it (docker save, an oci export).
+func tarFiles(t *testing.T, archive string) fstest.MapFS {
 	t.Helper()
 	f, err := os.Open(archive)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	files := fstest.MapFS{}
 	tr := tar.NewReader(f)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return
+			return files
 		}
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", archive, err)
 		}
-		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(h.Name) {
+		if h.Typeflag != tar.TypeReg {
 			continue
-		}
-		path := filepath.Join(dir, h.Name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
 		}
 		b, err := io.ReadAll(tr)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %s: %v", archive, h.Name, err)
 		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		files[h.Name] = &fstest.MapFile{Data: b}
 	}
 }

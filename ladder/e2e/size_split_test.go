@@ -9,8 +9,6 @@ package e2e
 
 import (
 	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
@@ -32,29 +30,17 @@ func TestMakePrintsSizeAsBasePlusRung(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	total, baseSize := historySum(t, imagePrefix+"multi-stage"), historySum(t, base)
+	total, _, err := docker.Sizes(ctx, imagePrefix+"multi-stage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseSize, _, err := docker.Sizes(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []string{dockercli.HumanSize(total), dockercli.HumanSize(baseSize), dockercli.HumanSize(total - baseSize)}
 	if m[1] != want[0] || m[2] != want[1] || m[3] != want[2] {
 		t.Errorf("make multi-stage printed %s (base %s + %s); %s measures %s and the image %s: want %s (base %s + %s)",
 			m[1], m[2], m[3], base, want[1], want[0], want[0], want[1], want[2])
 	}
-}
-
-// historySum is an image's unpacked size: the sum of its layers' sizes in
-// docker history.
-func historySum(t *testing.T, image string) int64 {
-	t.Helper()
-	out, err := docker.Output(t.Context(), "history", "--human=false", "--format", "{{.Size}}", image)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum int64
-	for _, f := range strings.Fields(out) {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			t.Fatalf("docker history %s: size %q: %v", image, f, err)
-		}
-		sum += n
-	}
-	return sum
 }
