@@ -3,7 +3,7 @@
 package e2e
 
 // make distclean removes everything this project made in the engine, and
-// the next make sets up again what it needs.
+// the next make setup sets up again what it needs.
 //
 // It empties the engine the other tests build in (project images,
 // stand-ins, warm cache mounts), so it runs last, and only when asked:
@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,7 +142,14 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 		}
 	}
 
-	// And the next make sets up again what it needs, and builds.
+	// The stand-ins are gone, and so is the file that pointed builds at them.
+	if left, _ := filepath.Glob(filepath.Join(root, "offline", "build-flags-*.mk")); len(left) > 0 {
+		errorf("after make distclean, offline/ build flags for removed stand-ins: %v", left)
+	}
+	// And make setup sets up again what it needs, and make final builds.
+	if _, err := makeIn(ctx, root, "setup"); err != nil {
+		return append(failures, err.Error())
+	}
 	if _, err := makeIn(ctx, root, "final", "IMAGE_PREFIX="+imagePrefix); err != nil {
 		return append(failures, err.Error())
 	}

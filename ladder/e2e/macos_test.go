@@ -204,8 +204,8 @@ func TestMakeWorksWithAMacOSUserland(t *testing.T) {
 
 // TestScriptsAvoidBash4AndGNUOnly reads the Makefile and the scripts a
 // reader runs for constructs that bash 3.2 (macOS's) or a BSD userland lack.
-// scripts/engine.sh and .ci/run are Linux-only (they build and start an
-// engine as root) and are left out.
+// offline/ (stand-ins, an engine built as root) and .ci/run serve machines
+// without a registry, all Linux here, and are left out.
 func TestScriptsAvoidBash4AndGNUOnly(t *testing.T) {
 	root, err := repo.Root(".")
 	if err != nil {
@@ -226,7 +226,20 @@ func TestScriptsAvoidBash4AndGNUOnly(t *testing.T) {
 		{`readlink -f|stat -c|sed -i |sed -r |date -d|grep -P`, "GNU-only flag"},
 		{`\.ONESHELL|\$\(file |^[A-Za-z_.]+ *(::=|!=)|^undefine\b|\.RECIPEPREFIX`, "needs GNU make newer than 3.81"},
 	}
-	for _, f := range []string{"Makefile", "scripts/ensure-docker.sh", "scripts/distclean.sh"} {
+	files, err := filepath.Glob(filepath.Join(root, "make", "*.mk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts, err := filepath.Glob(filepath.Join(root, "scripts", "*.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(append([]string{filepath.Join(root, "Makefile")}, files...), scripts...)
+	if len(scripts) < 3 {
+		t.Fatalf("found %d scripts in scripts/: want build.sh, check-docker.sh and distclean.sh at least", len(scripts))
+	}
+	for _, f := range files {
+		f, _ = filepath.Rel(root, f)
 		b, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)

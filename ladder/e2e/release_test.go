@@ -249,12 +249,16 @@ func compiled(p buildlog.Progress, pkg string) bool {
 	return slices.ContainsFunc(p.Steps, func(s buildlog.Step) bool { return strings.Contains(s.Name, "go build") && s.Lists(pkg) })
 }
 
+// gitClone clones the repository and runs make setup in the clone, as a
+// reader of a fresh clone does (where the bases cannot be pulled, it writes
+// the clone's offline/ build flags; elsewhere it only checks).
 func gitClone(t *testing.T, ctx context.Context, root string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "clone")
 	if out, err := exec.CommandContext(ctx, "git", "clone", "-q", root, dir).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
 	}
+	runMake(t, ctx, dir, "setup")
 	return dir
 }
 

@@ -290,7 +290,7 @@ func onlyTheEditedPackage(t *testing.T, build buildlog.Step) {
 }
 
 // baseImage is the image a FROM name resolves to in these builds: the
-// stand-in scripts/ensure-docker.sh selected with --build-context, or the
+// stand-in make setup selected with --build-context (offline/), or the
 // name itself.
 func baseImage(name string) string {
 	for _, f := range docker.BaseFlags {

@@ -9,7 +9,7 @@ import (
 )
 
 // The base-image versions are written in several places: each Dockerfile's
-// ARG defaults, the Makefile, scripts/ensure-docker.sh, and the plain FROM
+// ARG defaults, the Makefile, offline/setup.sh, and the plain FROM
 // lines Dependabot reads. They must agree.
 func TestBaseImageVersionsAgree(t *testing.T) {
 	root, rungs := catalogue(t)
@@ -20,7 +20,7 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 	}
 	sources := map[string]*regexp.Regexp{
 		"Makefile":                   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)\s*\?=\s*(\S+)$`),
-		"scripts/ensure-docker.sh":   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
+		"offline/setup.sh":           regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
 		"ladder/cmd/compare/main.go": regexp.MustCompile(`"(go-version|alpine-version)", "([^"]+)"`),
 	}
 	// The peers make compare measures build with the same Go.
@@ -41,22 +41,6 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 			if m[2] != want[name] {
 				t.Errorf("%s: %s=%s, but .github/base-images/Dockerfile says %s", file, name, m[2], want[name])
 			}
-		}
-	}
-}
-
-// make and the measuring tool build a reproducible rung the same way: the
-// Makefile's rung_flags hold every one of ReproducibleFlags for the rungs
-// whose catalogue line says reproducible.
-func TestMakefileBuildsReproducibleRungsWithReproducibleFlags(t *testing.T) {
-	recipe := regexp.MustCompile(`(?s)\nrung_flags = .*?\n\n`).FindString(readFile(t, repoRoot(t), "Makefile"))
-	if !strings.Contains(recipe, "$(filter reproducible,$(options_$(1)))") {
-		t.Fatalf("Makefile: no rung_flags that add the reproducible flags for the reproducible option:\n%s", recipe)
-	}
-	recipe = strings.NewReplacer("$(comma)", ",", "$(call image_ref,$(1))", "TAG", "$(SOURCE_DATE_EPOCH)", "42").Replace(recipe)
-	for _, f := range docker.ReproducibleFlags("TAG", 42) {
-		if !strings.Contains(recipe, f) {
-			t.Errorf("Makefile's rung_flags lack %q (ReproducibleFlags): the tool would measure another build than make", f)
 		}
 	}
 }

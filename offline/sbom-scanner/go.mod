@@ -2,7 +2,7 @@
 // that scripts/ensure-docker.sh builds where that image cannot be pulled. A
 // module of its own, so that syft's few hundred modules enter neither the
 // tutorial's go.mod nor the ladder's. The go line is syft's own minimum.
-module github.com/go-docker/go-docker/ladder/sbom-scanner
+module github.com/go-docker/go-docker/offline/sbom-scanner
 
 go 1.26.8
 

@@ -20,9 +20,9 @@
 #      nothing with another engine's /var/lib/docker. The socket belongs to
 #      the docker group, created if missing.
 #
-# Usage: scripts/engine.sh         set up and start the engine (root)
-#        scripts/engine.sh build   only build (or find) the binaries
-#        scripts/engine.sh stop    stop the engine this script started
+# Usage: offline/engine.sh         set up and start the engine (root)
+#        offline/engine.sh build   only build (or find) the binaries
+#        offline/engine.sh stop    stop the engine this script started
 # Environment: DOCKER (default docker), GO_DOCKER_ENGINE_CACHE (default
 #              /var/cache/go-docker-engine)
 set -euo pipefail
@@ -30,7 +30,7 @@ set -euo pipefail
 # The versions, in one place. To bump one: check the newest with
 #   go list -m -versions github.com/moby/moby/v2    (and the modules below),
 # change it here, delete nothing (the cache folder is named after the
-# versions), run `sudo scripts/engine.sh stop && sudo scripts/engine.sh`, and
+# versions), run `sudo offline/engine.sh stop && sudo offline/engine.sh`, and
 # run `make test`. ENVIRONMENT notes: moby v2.0.0-beta.24 embeds BuildKit
 # v0.33.0; containerd and runc versions are what it was verified with.
 MOBY_VERSION=v2.0.0-beta.24
@@ -220,7 +220,7 @@ start() {
 }
 
 [[ $(uname -s) == Linux ]] || die "only for Linux machines without Docker: on macOS and Windows, start Docker Desktop"
-[[ $(id -u) -eq 0 ]] || die "building and starting an engine needs root: start Docker yourself ('sudo systemctl start docker'), or run 'sudo scripts/engine.sh'"
+[[ $(id -u) -eq 0 ]] || die "building and starting an engine needs root: start Docker yourself ('sudo systemctl start docker'), or run 'sudo offline/engine.sh'"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -1,0 +1,24 @@
+# inputs.mk: the variables the Makefile computes, and one line for each bad
+# value a reader may give (make stops before running anything).
+
+# make final: SOURCE_DATE_EPOCH, the last commit's time. Read once, and only
+# by a target that uses it: a recursive ?= would run git at every mention.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH = $(eval SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0))$(SOURCE_DATE_EPOCH)
+else
+ifneq ($(shell [[ '$(SOURCE_DATE_EPOCH)' =~ ^[0-9]+$$ ]] && echo ok),ok)
+$(error invalid SOURCE_DATE_EPOCH '$(SOURCE_DATE_EPOCH)': use seconds since 1970 (make final SOURCE_DATE_EPOCH=0))
+endif
+endif
+
+ifneq ($(PLATFORM),)
+ifneq ($(shell [[ '$(PLATFORM)' =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$$ ]] && echo ok),ok)
+$(error invalid PLATFORM '$(PLATFORM)': use os/arch, e.g. make final PLATFORM=linux/arm64)
+endif
+endif
+
+ifneq ($(IMAGE_TAG),latest)
+ifneq ($(shell [[ '$(IMAGE_TAG)' =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$$ ]] && echo ok),ok)
+$(error invalid IMAGE_TAG '$(IMAGE_TAG)': use letters, digits, '_', '.' and '-' (make final IMAGE_TAG=v1.0.0))
+endif
+endif

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# setup.sh: what a machine without a container registry needs to build the
+# ladder and run its demos. On a laptop with Docker Desktop, or any engine
+# that can pull the official images, none of this runs: make calls it only
+# when scripts/check-docker.sh finds something missing. See README.md here.
+#
+# Usage: offline/setup.sh buildx        buildx, built from its Go module into
+#                                       ~/.docker/cli-plugins (the CLI has none)
+#        offline/setup.sh bases         stand-ins for golang:<GO_VERSION>-alpine and
+#                                       alpine:<ALPINE_VERSION> where they cannot be
+#                                       pulled, and the file of build flags that
+#                                       points make's builds at them
+#        offline/setup.sh registry      a stand-in for REGISTRY_IMAGE, built from the
+#                                       CNCF Distribution Go module
+#        offline/setup.sh buildkit      a stand-in for BUILDKIT_IMAGE, built from the
+#                                       BuildKit and runc Go modules
+#        offline/setup.sh sbom-scanner  a stand-in for SBOM_SCANNER_IMAGE, built from
+#                                       offline/sbom-scanner (syft as a Go library)
+# Each does nothing when the official image (scripts/names.env) is here or
+# a pull gets it, or when its stand-in is already here. An engine, where
+# none runs, is offline/engine.sh's job (as root).
+#
+# The build flags: offline/build-flags-go<GO_VERSION>-alpine<ALPINE_VERSION>.mk
+# holds one make line, BASE_FLAGS := --build-context NAME=docker-image://STAND-IN
+# for each base only here as a stand-in. The Makefile includes it when it
+# exists, ladder/ reads it; an official image, once here, always wins
+# (make setup removes the file when both can be pulled).
+# Environment: DOCKER (default docker), GO_VERSION (default 1.26),
+#              ALPINE_VERSION (default 3.23)
+# Portable: bash 3.2, a BSD userland (no timeout, setsid, GNU flags).
+set -eu
+set -o pipefail
+
+GO_VERSION=${GO_VERSION:-1.26}
+ALPINE_VERSION=${ALPINE_VERSION:-3.23}
+BUILDX_VERSION=v0.19.3
+DISTRIBUTION_VERSION=v3.1.2
+RUNC_VERSION=v1.5.3
+
+offline=$(cd "$(dirname "$0")" && pwd)
+. "$offline/lib.sh"
+. "$offline/bases.sh"
+. "$offline/tools.sh"
+BUILDKIT_VERSION=${BUILDKIT_IMAGE##*:}
+FLAGS_FILE=$offline/build-flags-go$GO_VERSION-alpine$ALPINE_VERSION.mk
+
+# buildx: current CLIs need it for 'docker build'.
+ensure_buildx() {
+	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
+	command -v go >/dev/null 2>&1 ||
+		die "the Docker CLI has no buildx and Go is not installed to build it: install the docker-buildx plugin and retry"
+	workdir
+	local plugins="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+	say "building buildx $BUILDX_VERSION from its Go module into $plugins (about 2 min)"
+	GOBIN="$work/bin" GOFLAGS=-mod=mod GOTOOLCHAIN=local go install "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION" >"$work/buildx.log" 2>&1 ||
+		die "could not build buildx ($(tail -n 1 "$work/buildx.log")); install the docker-buildx plugin and retry"
+	mkdir -p "$plugins"
+	cp "$work/bin/buildx" "$plugins/docker-buildx"
+	chmod 0755 "$plugins/docker-buildx"
+	"$DOCKER" buildx version >/dev/null 2>&1 || die "buildx was installed in $plugins but 'docker buildx version' fails"
+}
+
+# write_build_flags: the file the Makefile includes, written whole under a
+# name of this process's own and then renamed, so that a make running at
+# the same time never reads half of it.
+write_build_flags() {
+	local flags
+	flags=$(build_flags)
+	if [ -z "$flags" ]; then
+		rm -f "$FLAGS_FILE"
+		return
+	fi
+	printf '# Written by offline/setup.sh bases: these base images could not be pulled,\n# so builds use the stand-ins. make setup removes this file once they can be.\nBASE_FLAGS := %s\n' "$flags" >"$FLAGS_FILE.$$"
+	mv "$FLAGS_FILE.$$" "$FLAGS_FILE"
+}
+
+"$offline/../scripts/check-docker.sh" engine
+case "${1:-}" in
+buildx) ensure_buildx ;;
+bases)
+	ensure_alpine
+	ensure_golang
+	write_build_flags
+	;;
+registry) ensure_registry ;;
+buildkit) ensure_buildkit ;;
+sbom-scanner) ensure_sbom_scanner ;;
+*) die "unknown argument '${1:-}': use buildx, bases, registry, buildkit or sbom-scanner (see offline/README.md)" ;;
+esac
