@@ -63,5 +63,3 @@ build_flags() {
 	done
 	echo "${flags# }"
 }
-
-# The registry for make cache-demo: the registry image, run as a container

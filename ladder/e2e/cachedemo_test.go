@@ -11,23 +11,23 @@ import (
 	"testing"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
-	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
 
 func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	ctx := engine(t)
-	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+cachedemo.RegistryLabel)
+	registriesBefore := dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+names.RegistryLabel)
 	shared := func() map[string]bool {
 		set := map[string]bool{}
 		for kind, args := range map[string][]string{"container": {"ps", "-aq"}, "volume": {"volume", "ls", "-q"}, "network": {"network", "ls", "-q"}} {
-			for k := range dockerList(t, ctx, append(args, "--filter", "label="+sharedbuilder.Label)...) {
+			for k := range dockerList(t, ctx, append(args, "--filter", "label="+names.SharedBuilderLabel)...) {
 				set[kind+" "+k] = true
 			}
 		}
 		return set
 	}
 	sharedBefore := shared()
-	demo, err := cachedemo.Run(ctx, docker, repoRoot(t), logDir(t), nil)
+	demo, err := cachedemo.Run(ctx, proj, logDir(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestCacheDemoReusesLayersFromTheRegistry(t *testing.T) {
 	t.Run(cachedemo.SharedBuilderMode, func(t *testing.T) { checkSharedBuilder(t, demo) })
 	// The demo's registry container is gone (one an earlier, killed run
 	// left behind is not this run's).
-	if left := added(registriesBefore, dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+cachedemo.RegistryLabel)); len(left) > 0 {
+	if left := added(registriesBefore, dockerList(t, ctx, "ps", "-aq", "--no-trunc", "--filter", "label="+names.RegistryLabel)); len(left) > 0 {
 		t.Errorf("registry containers left behind: %v", left)
 	}
 	// So is the shared builder: its daemon, state volume and network.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 	"github.com/go-docker/go-docker/ladder/internal/render"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // runCompare runs the measuring tool as make compare does, and returns its
@@ -143,7 +144,7 @@ func checkComparePeers(t *testing.T, out string, rep measure.Report) {
 		t.Errorf("ko cold log: %v; want ko to use the base compare built (ko.local)\n%s", err, b)
 	}
 	// The README table renders from it, with ratios to final.
-	table, ok := render.PeersTable(rep)
+	table, ok := render.PeersTable(rep, repo.Production(rungs).Name)
 	if !ok || !strings.Contains(table, "| ko |") {
 		t.Errorf("README table from this report:\n%s", table)
 	}

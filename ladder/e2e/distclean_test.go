@@ -27,9 +27,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
-	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
-	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
 
 // freePort is a TCP port on 127.0.0.1 that nothing listens on now.
@@ -111,23 +109,23 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	}
 
 	for _, filter := range []string{"reference=go-docker-*", "reference=go-docker-stand-in/*",
-		"label=" + dockercli.ProjectLabel, "label=" + dockercli.StandInLabel} {
+		"label=" + names.ProjectLabel, "label=" + names.StandInLabel} {
 		if out, _ := docker.Output(ctx, "images", "-aq", "--filter", filter); strings.TrimSpace(out) != "" {
 			errorf("after make distclean, images with %s: %s", filter, out)
 		}
 	}
-	for _, label := range []string{dockercli.ProjectLabel, dockercli.StandInLabel, cachedemo.RegistryLabel} {
+	for _, label := range []string{names.ProjectLabel, names.StandInLabel, names.RegistryLabel} {
 		if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+label); strings.TrimSpace(out) != "" {
 			errorf("after make distclean, containers with %s: %s", label, out)
 		}
 	}
 	for _, kind := range []string{"volume", "network"} {
-		if out, _ := docker.Output(ctx, kind, "ls", "-q", "--filter", "label="+sharedbuilder.Label); strings.TrimSpace(out) != "" {
-			errorf("after make distclean, %ss with %s: %s", kind, sharedbuilder.Label, out)
+		if out, _ := docker.Output(ctx, kind, "ls", "-q", "--filter", "label="+names.SharedBuilderLabel); strings.TrimSpace(out) != "" {
+			errorf("after make distclean, %ss with %s: %s", kind, names.SharedBuilderLabel, out)
 		}
 	}
-	if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+sharedbuilder.Label); strings.TrimSpace(out) != "" {
-		errorf("after make distclean, containers with %s: %s", sharedbuilder.Label, out)
+	if out, _ := docker.Output(ctx, "ps", "-aq", "--filter", "label="+names.SharedBuilderLabel); strings.TrimSpace(out) != "" {
+		errorf("after make distclean, containers with %s: %s", names.SharedBuilderLabel, out)
 	}
 	if _, err := docker.Output(ctx, "buildx", "inspect", "go-docker-shared"); err == nil {
 		errorf("after make distclean, the buildx builder go-docker-shared is still there")

@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/project"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
@@ -38,7 +39,11 @@ const (
 )
 
 var (
+	// docker is the engine's client, as project.Open gives it (with the
+	// base flags); with -short, a plain client that builds nothing.
 	docker = dockercli.Docker{Bin: os.Getenv("DOCKER")}
+	// proj is the repository as the commands open it; nil with -short.
+	proj *project.Project
 	// The tests tag images of their own (make test-e2e passes
 	// go-docker-e2e-), never the reader's go-docker-final, and remove
 	// them at the end (removeTestImages).
@@ -49,30 +54,17 @@ var (
 	rungs []repo.Rung
 )
 
-// TestMain reads the catalogue and points builds at stand-in base images
-// where scripts/ensure-docker.sh made them (make test-e2e runs it first), as
-// the Makefile does. After every test, and only when they all passed, it
-// runs the distclean check if that was asked for (distclean_test.go): make
+// TestMain opens the repository as every command does, and reads the
+// catalogue. After every test, and only when they all passed, it runs the
+// distclean check if that was asked for (distclean_test.go): make
 // distclean empties the engine the other tests build in, so it must come
 // last, and here it does whatever the files are named.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	root, err := repo.Root(".")
-	if err == nil {
-		rungs, err = repo.Load(root)
-	}
+	root, err := open(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
-	}
-	if !testing.Short() {
-		if err == nil {
-			docker.BaseFlags, err = docker.StandInFlags(context.Background(), root, os.Getenv("GO_VERSION"), os.Getenv("ALPINE_VERSION"))
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			os.Exit(1)
-		}
 	}
 	if testing.Short() {
 		os.Exit(m.Run())
@@ -88,6 +80,25 @@ func TestMain(m *testing.M) {
 		code = checkReadersState(context.Background(), kept)
 	}
 	os.Exit(distcleanLast(code, root))
+}
+
+// open opens the repository with project.Open, as the commands do: the
+// engine must answer, and builds get the base flags offline/setup.sh
+// wrote for GO_VERSION and ALPINE_VERSION, as the Makefile's do (make
+// test-e2e sets up first). With -short, which skips every test that needs
+// an engine, it only finds the root. Then it reads the catalogue.
+func open(ctx context.Context) (root string, err error) {
+	if testing.Short() {
+		root, err = repo.Root(".")
+	} else if proj, err = project.Open(ctx, project.Options{Repo: ".", Docker: os.Getenv("DOCKER"),
+		GoVersion: os.Getenv("GO_VERSION"), AlpineVersion: os.Getenv("ALPINE_VERSION")}); err == nil {
+		root, docker = proj.Root, proj.Docker
+	}
+	if err != nil {
+		return "", err
+	}
+	rungs, err = repo.Load(root)
+	return root, err
 }
 
 // removeTestImages removes every image the tests tagged: those named with

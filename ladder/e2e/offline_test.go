@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
 
 func TestSimpleBuildsWithTheOfflinePathTakenAway(t *testing.T) {
@@ -26,7 +28,7 @@ func TestSimpleBuildsWithTheOfflinePathTakenAway(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "offline")); err != nil {
 		t.Fatal(err)
 	}
-	prefix := "go-docker-e2e-no-offline-"
+	prefix := "go-docker-e2e-pulled-"
 	removeImage(t, prefix+"simple")
 
 	// What make would run: the command a reader types, nothing of offline/.
@@ -57,7 +59,7 @@ func officialBaseForTheTest(t *testing.T, ctx context.Context, base string) {
 	if _, err := docker.Output(ctx, "image", "inspect", base); err == nil {
 		return
 	}
-	standIn := "go-docker-stand-in/" + base
+	standIn := names.StandInPrefix + base
 	if _, err := docker.Output(ctx, "image", "inspect", standIn); err != nil {
 		t.Fatalf("neither %s nor its stand-in %s is here: run make setup", base, standIn)
 	}

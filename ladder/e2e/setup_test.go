@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
 
 // officialRepos are names this project must never tag: the bases, the
@@ -43,7 +43,7 @@ func TestNoOfficialNamePointsAtAProjectImage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, label := range []string{dockercli.StandInLabel, dockercli.ProjectLabel, "io.github.go-docker.built-locally"} {
+		for _, label := range []string{names.StandInLabel, names.ProjectLabel, "io.github.go-docker.built-locally"} {
 			if v, ok := img.Config.Labels[label]; ok {
 				t.Errorf("%s carries %s=%s: this project made it, under an official name", ref, label, v)
 			}

@@ -29,7 +29,7 @@ func yoursService(t *testing.T) string {
 	if _, err := os.Stat(filepath.Join(dir, "go.sum")); err == nil {
 		t.Fatal("testdata/yours has a go.sum: it stands for a module without one")
 	}
-	final := readFile(t, filepath.Join(repoRoot(t), repo.Last(rungs).Dockerfile))
+	final := readFile(t, filepath.Join(repoRoot(t), repo.Production(rungs).Dockerfile))
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(final), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestComposeExampleIsValid(t *testing.T) {
 	if err := dec.Decode(&c); err != nil {
 		t.Fatalf("the Compose example: %v", err)
 	}
-	final := readFile(t, root, repo.Last(rungs).Dockerfile)
+	final := readFile(t, root, repo.Production(rungs).Dockerfile)
 	built, waits := 0, 0
 	for name, s := range c.Services {
 		if (s.Build == nil) == (s.Image == "") {
@@ -58,11 +58,11 @@ func TestComposeExampleIsValid(t *testing.T) {
 		if b := s.Build; b != nil {
 			built++
 			if !strings.Contains(final, " AS "+b.Target+"\n") {
-				t.Errorf("service %s: target %q is no stage of %s", name, b.Target, repo.Last(rungs).Dockerfile)
+				t.Errorf("service %s: target %q is no stage of %s", name, b.Target, repo.Production(rungs).Dockerfile)
 			}
 			for arg := range b.Args {
 				if !regexp.MustCompile(`(?m)^ARG (.* )?` + arg + `(=|\s|$)`).MatchString(final) {
-					t.Errorf("service %s: build arg %s is not declared in %s", name, arg, repo.Last(rungs).Dockerfile)
+					t.Errorf("service %s: build arg %s is not declared in %s", name, arg, repo.Production(rungs).Dockerfile)
 				}
 			}
 			if !strings.Contains(final, "\nHEALTHCHECK ") {

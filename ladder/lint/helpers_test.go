@@ -69,3 +69,18 @@ func schemaNames(t *testing.T, root, list string) []string {
 	}
 	return schema.Properties[list].Items.Properties.Name.Enum
 }
+
+// makefiles is the Makefile and every make/*.mk it includes, one text.
+func makefiles(t *testing.T, root string) string {
+	t.Helper()
+	text := readFile(t, root, "Makefile")
+	included, err := filepath.Glob(filepath.Join(root, "make", "*.mk"))
+	if err != nil || len(included) == 0 {
+		t.Fatalf("no make/*.mk beside the Makefile (%v)", err)
+	}
+	for _, f := range included {
+		rel, _ := filepath.Rel(root, f)
+		text += "\n" + readFile(t, root, rel)
+	}
+	return text
+}

@@ -55,6 +55,11 @@ func TestMakeNShowsEachRungsBuildCommand(t *testing.T) {
 		if i := slices.Index(f, "-t"); i < 0 || i+1 >= len(f) || f[i+1] != "p-"+r.Name {
 			t.Errorf("make -n %s: want -t p-%s in %q", r.Name, r.Name, lines[0])
 		}
+		// scripts/build.sh names the log and the .seconds file make compare
+		// reads after the Dockerfile.
+		if base := r.Dockerfile[strings.LastIndex(r.Dockerfile, "/")+1:]; base != r.Name+".Dockerfile" {
+			t.Errorf("%s: the Dockerfile of rung %s must be named %s.Dockerfile (scripts/build.sh logs to out/logs/build-<that name>)", r.Dockerfile, r.Name, r.Name)
+		}
 		if f[len(f)-1] != "." {
 			t.Errorf("make -n %s: want the build context . last in %q", r.Name, lines[0])
 		}

@@ -83,7 +83,7 @@ func shellWords(s string) []string {
 // line before it.
 func finalGoBuild(t *testing.T, root string, rungs []repo.Rung) (args []string, env string) {
 	t.Helper()
-	src := strings.ReplaceAll(readFile(t, root, repo.Last(rungs).Dockerfile), "\\\n", " ")
+	src := strings.ReplaceAll(readFile(t, root, repo.Production(rungs).Dockerfile), "\\\n", " ")
 	// The go build command ends at the first && (the step then lays out
 	// the image's files); what precedes it on the RUN line is its
 	// environment.
@@ -133,7 +133,7 @@ func TestKoBuildsWhatFinalBuilds(t *testing.T) {
 	}
 
 	// The base: what final's runtime stage holds besides the binary.
-	final := readFile(t, root, repo.Last(rungs).Dockerfile)
+	final := readFile(t, root, repo.Production(rungs).Dockerfile)
 	runtime := final[strings.LastIndex(final, "\nFROM "):]
 	base := readFile(t, root, peers.KoBaseDockerfile)
 	baseStage := base[strings.LastIndex(base, "\nFROM "):]
@@ -157,8 +157,8 @@ func TestKoBuildsWhatFinalBuilds(t *testing.T) {
 	// The CA bundle: final lays it out beside the binary in the build
 	// stage and copies both in one layer; the base copies it alone.
 	for file, re := range map[string]string{
-		repo.Last(rungs).Dockerfile: `cp /etc/ssl/certs/ca-certificates\.crt /out/root/etc/ssl/certs/`,
-		peers.KoBaseDockerfile:      `(?m)^COPY --from=\S+ /etc/ssl/certs/ca-certificates\.crt /etc/ssl/certs/ca-certificates\.crt$`,
+		repo.Production(rungs).Dockerfile: `cp /etc/ssl/certs/ca-certificates\.crt /out/root/etc/ssl/certs/`,
+		peers.KoBaseDockerfile:            `(?m)^COPY --from=\S+ /etc/ssl/certs/ca-certificates\.crt /etc/ssl/certs/ca-certificates\.crt$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(readFile(t, root, file)) {
 			t.Errorf("%s has no line matching %s: final's image and ko's base must both hold the CA bundle", file, re)

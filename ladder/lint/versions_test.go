@@ -2,10 +2,7 @@ package lint
 
 import (
 	"regexp"
-	"strings"
 	"testing"
-
-	"github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
 // The base-image versions are written in several places: each Dockerfile's

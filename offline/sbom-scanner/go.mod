@@ -1,5 +1,5 @@
 // The stand-in for BuildKit's SBOM generator, docker/buildkit-syft-scanner,
-// that scripts/ensure-docker.sh builds where that image cannot be pulled. A
+// that offline/setup.sh builds where that image cannot be pulled. A
 // module of its own, so that syft's few hundred modules enter neither the
 // tutorial's go.mod nor the ladder's. The go line is syft's own minimum.
 module github.com/go-docker/go-docker/offline/sbom-scanner

@@ -1,6 +1,6 @@
 // Command sbom-scanner is the stand-in for docker/buildkit-syft-scanner, the
 // image `docker buildx build --sbom=true` runs to make an image's SBOM.
-// scripts/ensure-docker.sh builds it into an image only where that image
+// offline/setup.sh builds it into an image only where that image
 // cannot be pulled, so that `--sbom=generator=<image>` works offline too.
 //
 // It speaks BuildKit's SBOM generator protocol (docs/attestations/

@@ -20,7 +20,7 @@ import (
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
 	"github.com/go-docker/go-docker/ladder/internal/cli"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
-	"github.com/go-docker/go-docker/ladder/internal/repo"
+	"github.com/go-docker/go-docker/ladder/internal/project"
 )
 
 // main runs the command the way every command of ladder/cmd runs.
@@ -56,23 +56,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 // report is removed first, so a failed run leaves none to mistake for its
 // own.
 func cacheDemo(ctx context.Context, o options, stderr io.Writer) error {
-	root, err := repo.Root(o.repo)
+	p, err := project.Open(ctx, project.Options{Repo: o.repo, Docker: o.docker})
 	if err != nil {
-		return cli.Usage(err)
+		return err
 	}
 	out := o.out
 	if out == "" {
-		out = filepath.Join(root, "out")
+		out = filepath.Join(p.Root, "out")
 	}
 	result := filepath.Join(out, "cache-demo.json")
 	if err := os.Remove(result); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	d := docker.Docker{Bin: o.docker}
-	if d.BaseFlags, err = d.StandInFlags(ctx, root, "", ""); err != nil {
-		return err
-	}
-	demo, err := cachedemo.Run(ctx, d, root, filepath.Join(out, "logs"), stderr)
+	demo, err := cachedemo.Run(ctx, p, filepath.Join(out, "logs"), stderr)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ import (
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cli"
-	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 	"github.com/go-docker/go-docker/ladder/internal/peers"
+	"github.com/go-docker/go-docker/ladder/internal/project"
 	"github.com/go-docker/go-docker/ladder/internal/render"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
@@ -92,54 +92,56 @@ func compare(ctx context.Context, o options, stderr io.Writer) error {
 }
 
 // configure turns the flags into the measurement's configuration and
-// checks it: bad input is a usage error, and an engine that does not
-// answer fails here, before anything is removed or measured. This is the
-// one place that checks: measure.Measure trusts its caller.
+// checks it: bad input is a usage error, found before the engine is
+// asked, and an engine that does not answer fails here, before anything
+// is removed or measured. This is the one place that checks:
+// measure.Measure trusts its caller.
 func configure(ctx context.Context, o options, stderr io.Writer) (measure.Config, error) {
-	root, err := repo.Root(o.repo)
+	cfg := measure.Config{Runs: o.runs, GoVersion: o.goVersion, AlpineVersion: o.alpineVersion, Progress: stderr}
+	p, err := project.Open(ctx, project.Options{Repo: o.repo, Docker: o.docker, GoVersion: o.goVersion, AlpineVersion: o.alpineVersion,
+		Check: func(root string) error { return o.selection(root, &cfg) }})
 	if err != nil {
-		return measure.Config{}, cli.Usage(err)
+		return cfg, err
 	}
-	out := o.out
-	if out == "" {
-		out = filepath.Join(root, "out")
+	cfg.Docker = p.Docker
+	return cfg, nil
+}
+
+// selection fills in what the flags select in the repository at root: the
+// output folder, the rungs and the peers, and checks the whole.
+func (o options) selection(root string, cfg *measure.Config) error {
+	cfg.Repo, cfg.Out = root, o.out
+	if cfg.Out == "" {
+		cfg.Out = filepath.Join(root, "out")
 	}
 	all, err := repo.Load(root)
 	if err != nil {
-		return measure.Config{}, err
+		return err
 	}
-	selected, err := repo.Select(all, o.rungs)
-	if err != nil {
-		return measure.Config{}, cli.Usage(fmt.Errorf("%v (make compare RUNGS=simple,final)", err))
+	if cfg.Rungs, err = repo.Select(all, o.rungs); err != nil {
+		return cli.Usage(fmt.Errorf("%v (make compare RUNGS=simple,final)", err))
 	}
-	selectedPeers, err := peers.Select(o.peers)
-	if err != nil {
-		return measure.Config{}, cli.Usage(fmt.Errorf("%v (make compare PEERS=ko)", err))
-	}
-	cfg := measure.Config{
-		Repo: root, Out: out, Rungs: selected, Peers: selectedPeers, Runs: o.runs,
-		Docker: docker.Docker{Bin: o.docker}, GoVersion: o.goVersion, AlpineVersion: o.alpineVersion,
-		Progress: stderr,
+	if cfg.Peers, err = peers.Select(o.peers); err != nil {
+		return cli.Usage(fmt.Errorf("%v (make compare PEERS=ko)", err))
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, cli.Usage(err)
+		return cli.Usage(err)
 	}
-	if err := cfg.Docker.Ping(ctx); err != nil {
-		return cfg, err
-	}
-	// Stand-in base images, where scripts/ensure-docker.sh made them.
-	if cfg.Docker.BaseFlags, err = cfg.Docker.StandInFlags(ctx, root, o.goVersion, o.alpineVersion); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return nil
 }
 
 // results are the files compare writes to the output folder.
 var results = []string{"compare.json", "compare.md", "compare.svg"}
 
 // reportFiles renders the report as each of results: the JSON, checked
-// against the schema readers rely on, the table and the chart.
+// against the schema readers rely on, the table and the chart, which
+// single out the catalogue's production rung.
 func reportFiles(rep measure.Report, root string) (map[string][]byte, error) {
+	rungs, err := repo.Load(root)
+	if err != nil {
+		return nil, err
+	}
+	production := repo.Production(rungs).Name
 	js, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return nil, err
@@ -148,11 +150,11 @@ func reportFiles(rep measure.Report, root string) (map[string][]byte, error) {
 	if err := measure.ValidateSchema(filepath.Join(root, "ladder", "compare.schema.json"), js); err != nil {
 		return nil, fmt.Errorf("the report does not match ladder/compare.schema.json: %w", err)
 	}
-	svg, err := render.Chart(rep)
+	svg, err := render.Chart(rep, production)
 	if err != nil {
 		return nil, fmt.Errorf("drawing the chart: %w", err)
 	}
-	return map[string][]byte{"compare.json": append(js, '\n'), "compare.md": []byte(render.Table(rep, "..")), "compare.svg": svg}, nil
+	return map[string][]byte{"compare.json": append(js, '\n'), "compare.md": []byte(render.Table(rep, "..", production)), "compare.svg": svg}, nil
 }
 
 // writeAll writes every file under a temporary name, then renames them

@@ -18,15 +18,16 @@ import (
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cli"
-	"github.com/go-docker/go-docker/ladder/internal/docker"
-	"github.com/go-docker/go-docker/ladder/internal/repo"
+	"github.com/go-docker/go-docker/ladder/internal/names"
+	"github.com/go-docker/go-docker/ladder/internal/project"
 	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
 )
 
-// The names make distclean removes (with sharedbuilder.Label).
+// The names make distclean removes (with names.SharedBuilderLabel): the
+// builder, and the daemon's container, named after it.
 const (
-	containerName = "go-docker-shared-builder"
-	builderName   = "go-docker-shared"
+	builderName   = names.SharedBuilder
+	containerName = names.SharedBuilder + "-builder"
 )
 
 func main() { cli.Main(run) }
@@ -63,25 +64,22 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 // (written once), and (re)creates the builder in this user's buildx
 // configuration.
 func start(ctx context.Context, o options, stderr io.Writer) error {
-	root, err := repo.Root(o.repo)
-	if err != nil {
-		return cli.Usage(err)
-	}
-	d := docker.Docker{Bin: o.docker}
-	if err := d.Ping(ctx); err != nil {
-		return err
-	}
-	image, err := d.BuildKitImage(ctx, root)
+	p, err := project.Open(ctx, project.Options{Repo: o.repo, Docker: o.docker})
 	if err != nil {
 		return err
 	}
-	certs := filepath.Join(root, "out", "shared-builder")
+	image, err := p.BuildKitImage(ctx)
+	if err != nil {
+		return err
+	}
+	certs := filepath.Join(p.Root, "out", "shared-builder")
 	if !sharedbuilder.HaveCerts(certs) {
 		if err := sharedbuilder.WriteCerts(certs); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "shared-builder: wrote a CA, a server and a client certificate into %s\n", rel(root, certs))
+		fmt.Fprintf(stderr, "shared-builder: wrote a CA, a server and a client certificate into %s\n", rel(p.Root, certs))
 	}
+	d := p.Docker
 	// A restart keeps the state volume, and with it the cache.
 	d.Output(ctx, "rm", "-f", containerName)
 	daemon, err := sharedbuilder.Start(ctx, d, sharedbuilder.Options{Name: containerName, Image: image, CertDir: certs, HostPort: strconv.Itoa(o.port)})
@@ -92,11 +90,8 @@ func start(ctx context.Context, o options, stderr io.Writer) error {
 	if err := sharedbuilder.CreateBuilder(ctx, d, builderName, daemon, sharedbuilder.CertFiles(certs)); err != nil {
 		return err
 	}
-	flags, err := d.StandInFlags(ctx, root, "", "")
+	flags, err := sharedbuilder.OCILayoutFlags(ctx, d, d.BaseFlags, filepath.Join(certs, "bases"))
 	if err != nil {
-		return err
-	}
-	if flags, err = sharedbuilder.OCILayoutFlags(ctx, d, flags, filepath.Join(certs, "bases")); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "shared-builder: buildkitd (%s) on %s, mutual TLS; builder %s\n", image, daemon.Endpoint(), builderName)

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/names"
+	"github.com/go-docker/go-docker/ladder/internal/project"
+	"github.com/go-docker/go-docker/ladder/internal/registry"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
@@ -69,22 +72,18 @@ type StepCounts struct {
 // the order the report lists them.
 var modes = []string{"inline", "registry-max"}
 
-// Run rebuilds the last rung of the catalogue (final) on an empty builder from a registry,
-// for each way of exporting the layer cache: inline, and registry mode=max;
-// then on a shared builder from a new client (see sharedBuilder).
-// It works in a throwaway copy with cache-mount ids of its own, and removes
-// the images, build cache and registry container it made.
-func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.Writer) (Report, error) {
-	rep := Report{GeneratedAt: time.Now().UTC(), StandInBases: d.StandInBases()}
-	if err := d.Ping(ctx); err != nil {
-		return rep, err
-	}
-	rungs, err := repo.Load(root)
+// Run rebuilds the production rung (final) on an empty builder from a
+// registry, for each way of exporting the layer cache: inline, and
+// registry mode=max; then on a shared builder from a new client (see
+// sharedBuilder). It works in a throwaway copy with cache-mount ids of its
+// own, and removes the images, build cache and containers it made.
+func Run(ctx context.Context, p *project.Project, logDir string, progress io.Writer) (Report, error) {
+	rep := Report{GeneratedAt: time.Now().UTC(), StandInBases: p.Docker.StandInBases()}
+	s, err := newDemo(ctx, p, logDir, progress)
 	if err != nil {
 		return rep, err
 	}
-	s := &demo{d: d, rung: repo.Last(rungs), logDir: logDir, progress: progress}
-	if s.reg, err = startRegistry(ctx, d, root); err != nil {
+	if s.reg, err = registry.Start(ctx, s.d, registry.Options{Image: s.registryImage}); err != nil {
 		return rep, err
 	}
 	defer s.reg.Stop()
@@ -96,7 +95,7 @@ func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.
 		return rep, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := s.prepareCopy(ctx, root, filepath.Join(tmp, "repo")); err != nil {
+	if err := s.prepareCopy(ctx, p.Root, filepath.Join(tmp, "repo")); err != nil {
 		return rep, err
 	}
 	defer s.emptyBuilder()
@@ -107,7 +106,7 @@ func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.
 		}
 		rep.Modes = append(rep.Modes, m)
 	}
-	m, sb, err := s.sharedBuilder(ctx, root, tmp)
+	m, sb, err := s.sharedBuilder(ctx, tmp)
 	if err != nil {
 		return rep, err
 	}
@@ -115,14 +114,35 @@ func Run(ctx context.Context, d docker.Docker, root, logDir string, progress io.
 	return rep, nil
 }
 
-// demo is what the steps of one Run share: the rung, the registry, the
-// throwaway copy, and what to remove when emptying the builder.
+// newDemo reads what the demo builds, the production rung, and names the
+// images it runs, so that one that is missing fails the demo before it
+// starts anything.
+func newDemo(ctx context.Context, p *project.Project, logDir string, progress io.Writer) (*demo, error) {
+	rungs, err := repo.Load(p.Root)
+	if err != nil {
+		return nil, err
+	}
+	s := &demo{d: p.Docker, rung: repo.Production(rungs), logDir: logDir, progress: progress}
+	if s.registryImage, err = p.RegistryImage(ctx); err != nil {
+		return nil, err
+	}
+	if s.buildkitImage, err = p.BuildKitImage(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// demo is what the steps of one Run share: the rung, the images, the
+// registry, the throwaway copy, and what to remove when emptying the
+// builder.
 type demo struct {
 	d        docker.Docker
 	rung     repo.Rung
 	logDir   string
 	progress io.Writer
-	reg      *Registry
+	// The images the demo runs (project.RegistryImage, BuildKitImage).
+	registryImage, buildkitImage string
+	reg                          *registry.Registry
 
 	dir      string          // the throwaway copy of the repository
 	main     string          // the rung's main.go in that copy
@@ -148,7 +168,7 @@ func (s *demo) prepareCopy(ctx context.Context, root, dir string) error {
 		return err
 	}
 	s.dir, s.runID = dir, repo.NewRunID()
-	if err := repo.ScopeDockerfile(filepath.Join(dir, s.rung.Dockerfile), "go-docker-demo"+s.runID+"-"); err != nil {
+	if err := repo.ScopeDockerfile(filepath.Join(dir, s.rung.Dockerfile), names.CacheIDPrefix+"demo"+s.runID+"-"); err != nil {
 		return err
 	}
 	var err error

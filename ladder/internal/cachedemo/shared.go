@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 	"github.com/go-docker/go-docker/ladder/internal/sharedbuilder"
 )
@@ -43,80 +44,116 @@ type SharedBuilder struct {
 // its own that never built, rebuilds it unchanged, then after an edit.
 // The row's "empty builder" columns are client B's: a client that is
 // new, on a builder that is not.
-func (s *demo) sharedBuilder(ctx context.Context, root, tmp string) (Mode, *SharedBuilder, error) {
+func (s *demo) sharedBuilder(ctx context.Context, tmp string) (Mode, *SharedBuilder, error) {
 	m := Mode{Name: SharedBuilderMode}
-	s.say("%s: making sure the BuildKit image is here (a stand-in is built from Go modules where none can be pulled: a few minutes, once)", m.Name)
-	image, err := s.d.BuildKitImage(ctx, root)
-	if err != nil {
-		return m, nil, err
-	}
 	certs := filepath.Join(tmp, "certs")
 	if err := sharedbuilder.WriteCerts(certs); err != nil {
 		return m, nil, err
 	}
-	// One network with the registry, so the daemon can push to it by name.
-	network := "go-docker-demo" + s.runID
-	if _, err := s.d.Output(ctx, "network", "create", "--label", sharedbuilder.Label+"=true", network); err != nil {
-		return m, nil, err
-	}
-	defer s.d.Output(context.Background(), "network", "rm", network)
-	if _, err := s.d.Output(ctx, "network", "connect", "--alias", "registry", network, s.reg.id); err != nil {
-		return m, nil, err
-	}
-	defer s.d.Output(context.Background(), "network", "disconnect", "-f", network, s.reg.id)
-	daemon, err := sharedbuilder.Start(ctx, s.d, sharedbuilder.Options{Name: network + "-buildkitd", Image: image,
-		CertDir: certs, Network: network, HTTPRegistries: []string{"registry:5000"}})
+	daemon, stop, err := s.startDaemon(ctx, certs)
+	defer stop()
 	if err != nil {
 		return m, nil, err
 	}
-	defer daemon.Stop()
-	sb := &SharedBuilder{Image: image, Endpoint: daemon.Endpoint()}
+	sb := &SharedBuilder{Image: s.buildkitImage, Endpoint: daemon.Endpoint()}
 	m.CacheRef = sb.Endpoint
-	s.say("%s: buildkitd (%s) on %s, mutual TLS", m.Name, image, sb.Endpoint)
+	s.say("%s: buildkitd (%s) on %s, mutual TLS", m.Name, sb.Image, sb.Endpoint)
 	if err := s.probe(ctx, daemon, certs, sb); err != nil {
 		return m, sb, err
 	}
-
-	// The stand-in bases, if any, go to the daemon through the session.
-	d := s.d
-	if d.BaseFlags, err = sharedbuilder.OCILayoutFlags(ctx, s.d, s.d.BaseFlags, filepath.Join(tmp, "bases")); err != nil {
-		return m, sb, err
-	}
-	files := sharedbuilder.CertFiles(certs)
-	a, err := sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-a"), "go-docker-a", daemon, files)
-	if err != nil {
-		return m, sb, err
-	}
-	b, err := sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-b"), "go-docker-b", daemon, files)
+	a, b, err := s.newClients(ctx, daemon, certs, tmp)
 	if err != nil {
 		return m, sb, err
 	}
 	sb.ClientsBuilt = 2
-	on := func(name string) []string { return []string{"--builder", name} }
-
-	if err := os.WriteFile(s.main, s.original, 0o644); err != nil {
+	if err := s.sharedColdAndNoop(ctx, a, b, &m); err != nil {
 		return m, sb, err
+	}
+	if err := s.sharedEdits(ctx, b, &m, sb); err != nil {
+		return m, sb, err
+	}
+	return m, sb, os.WriteFile(s.main, s.original, 0o644)
+}
+
+// startDaemon runs the shared daemon, with the certificates in certs, on a
+// network of its own that the registry joins, so the daemon can push to it
+// by name. stop undoes what was done, in reverse order: call it even when
+// startDaemon fails.
+func (s *demo) startDaemon(ctx context.Context, certs string) (daemon *sharedbuilder.Daemon, stop func(), err error) {
+	var undo []func()
+	stop = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	network := "go-docker-demo" + s.runID
+	if _, err := s.d.Output(ctx, "network", "create", "--label", names.SharedBuilderLabel+"=true", network); err != nil {
+		return nil, stop, err
+	}
+	undo = append(undo, func() { s.d.Output(context.Background(), "network", "rm", network) })
+	if _, err := s.d.Output(ctx, "network", "connect", "--alias", "registry", network, s.reg.Container); err != nil {
+		return nil, stop, err
+	}
+	undo = append(undo, func() { s.d.Output(context.Background(), "network", "disconnect", "-f", network, s.reg.Container) })
+	daemon, err = sharedbuilder.Start(ctx, s.d, sharedbuilder.Options{Name: network + "-buildkitd", Image: s.buildkitImage,
+		CertDir: certs, Network: network, HTTPRegistries: []string{"registry:5000"}})
+	if err != nil {
+		return nil, stop, err
+	}
+	undo = append(undo, daemon.Stop)
+	return daemon, stop, nil
+}
+
+// newClients are clients A and B: each a Docker client of its own with a
+// builder on the daemon. The stand-in bases, if any, go to the daemon
+// through the build session.
+func (s *demo) newClients(ctx context.Context, daemon *sharedbuilder.Daemon, certs, tmp string) (a, b docker.Docker, err error) {
+	d := s.d
+	if d.BaseFlags, err = sharedbuilder.OCILayoutFlags(ctx, s.d, s.d.BaseFlags, filepath.Join(tmp, "bases")); err != nil {
+		return a, b, err
+	}
+	files := sharedbuilder.CertFiles(certs)
+	if a, err = sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-a"), "go-docker-a", daemon, files); err != nil {
+		return a, b, err
+	}
+	b, err = sharedbuilder.NewClient(ctx, d, filepath.Join(tmp, "client-b"), "go-docker-b", daemon, files)
+	return a, b, err
+}
+
+// on are the flags that build on a client's builder.
+func on(builder string) []string { return []string{"--builder", builder} }
+
+// sharedColdAndNoop: client A builds the unedited rung cold; client B,
+// new, rebuilds it unchanged.
+func (s *demo) sharedColdAndNoop(ctx context.Context, a, b docker.Docker, m *Mode) error {
+	if err := os.WriteFile(s.main, s.original, 0o644); err != nil {
+		return err
 	}
 	cold, err := s.buildOn(ctx, a, m.Name, "client-a-cold", docker.BuildOptions{Tag: s.local, NoCache: true, ExtraFlags: on("go-docker-a")})
 	if err != nil {
-		return m, sb, err
+		return err
 	}
 	m.ColdS = cold.Duration.Seconds()
 	s.dropLocal()
 	noop, err := s.buildOn(ctx, b, m.Name, "client-b-noop", docker.BuildOptions{Tag: s.local, ExtraFlags: on("go-docker-b")})
 	if err != nil {
-		return m, sb, err
+		return err
 	}
 	m.EmptyBuilderNoopS = noop.Duration.Seconds()
 	m.NoopSteps.Ran, m.NoopSteps.Cached = noop.Ran()
 	s.dropLocal()
+	return nil
+}
 
+// sharedEdits: client B rebuilds after an edit with --load, then, after
+// another edit, pushing to the registry instead of loading.
+func (s *demo) sharedEdits(ctx context.Context, b docker.Docker, m *Mode, sb *SharedBuilder) error {
 	if err := repo.EditGreeting(s.main, "cache demo shared builder load "+s.runID); err != nil {
-		return m, sb, err
+		return err
 	}
 	edit, err := s.buildOn(ctx, b, m.Name, "client-b-edit", docker.BuildOptions{Tag: s.local, ExtraFlags: on("go-docker-b")})
 	if err != nil {
-		return m, sb, err
+		return err
 	}
 	m.EmptyBuilderEditS = edit.Duration.Seconds()
 	m.StepsRunAfterEdit, m.StepsCachedAfterEdit = edit.Ran()
@@ -126,23 +163,22 @@ func (s *demo) sharedBuilder(ctx context.Context, root, tmp string) (Mode, *Shar
 	sb.EditLoadS, sb.LoadExportS = m.EmptyBuilderEditS, edit.Breakdown(m.EmptyBuilderEditS).Export
 	s.dropLocal()
 
-	// The same loop, pushing to the registry instead of loading.
 	if err := repo.EditGreeting(s.main, "cache demo shared builder push "+s.runID); err != nil {
-		return m, sb, err
+		return err
 	}
 	tag := "shared-" + s.runID
 	sb.PushedRef = "registry:5000/" + s.rung.Image("go-docker-") + ":" + tag
 	push, err := s.buildOn(ctx, b, m.Name, "client-b-edit-push", docker.BuildOptions{
 		Output: "type=image,name=" + sb.PushedRef + ",push=true", ExtraFlags: on("go-docker-b")})
 	if err != nil {
-		return m, sb, err
+		return err
 	}
 	sb.EditPushS, sb.PushExportS = push.Duration.Seconds(), push.Breakdown(push.Duration.Seconds()).Export
 	if sb.PushedBytes, err = s.reg.Bytes(ctx, s.rung.Image("go-docker-"), tag); err != nil {
-		return m, sb, err
+		return err
 	}
 	s.say("%s: client B after an edit: %.1f s with --load, %.1f s pushing %s", m.Name, sb.EditLoadS, sb.EditPushS, docker.HumanSize(sb.PushedBytes))
-	return m, sb, os.WriteFile(s.main, s.original, 0o644)
+	return nil
 }
 
 // probe makes the three real connection attempts SharedBuilder records.

@@ -1,6 +1,7 @@
 // Package docker drives the docker CLI for the ladder: builds with plain
 // progress, image metadata and sizes, and the build-cache records a
-// measurement leaves.
+// measurement leaves. It is a plain wrapper: what the repository decides
+// (the base flags, the images the demos run) package project reads.
 package docker
 
 import (
@@ -19,21 +20,15 @@ import (
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
-
-// StandInLabel marks a base image that scripts/ensure-docker.sh built
-// because the real one could not be pulled.
-const StandInLabel = "io.github.go-docker.stand-in"
-
-// ProjectLabel marks every image the Makefile and this package build, so
-// that make distclean finds them all, untagged ones included.
-const ProjectLabel = "io.github.go-docker.ladder"
 
 // Docker runs the docker CLI.
 type Docker struct {
 	Bin string // the docker CLI, default "docker"
-	// BaseFlags are the --build-context flags that point builds at
-	// stand-in base images (from StandInFlags); empty with the real ones.
+	// BaseFlags go into every build: the --build-context flags that point
+	// builds at stand-in base images where offline/setup.sh made them
+	// (package project reads them); empty with the official ones.
 	BaseFlags []string
 	// Env is added to the environment of every docker command: a client
 	// of its own (DOCKER_CONFIG=...), as the shared builder's clients are.
@@ -75,7 +70,7 @@ func (d Docker) bin() string {
 }
 
 // errNoEngine is returned when no Docker engine answers.
-var errNoEngine = errors.New("no Docker engine answers: start Docker, or run scripts/ensure-docker.sh (make setup) to install and start one")
+var errNoEngine = errors.New("no Docker engine answers: start Docker and retry (make setup says what is missing)")
 
 // Output runs docker with args and returns its stdout. A failure carries
 // the command and its stderr.
@@ -140,7 +135,7 @@ type BuildResult struct {
 // names the log file.
 func (d Docker) Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
 	args := []string{"buildx", "build", "--progress=plain", "-f", filepath.Join(o.Dir, o.Dockerfile),
-		"--label", ProjectLabel + "=true"}
+		"--label", names.ProjectLabel + "=true"}
 	args = append(args, d.BaseFlags...)
 	if o.Tag != "" && !o.Reproducible {
 		args = append(args, "-t", o.Tag)

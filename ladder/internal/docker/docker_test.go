@@ -22,8 +22,8 @@ func TestParseInspect(t *testing.T) {
 	if img.Layers != 2 || img.Architecture != "arm64" || img.Config.User != "65532:65532" {
 		t.Errorf("image: got %+v", img)
 	}
-	if img.Config.Labels[StandInLabel] != "true" {
-		t.Errorf("stand-in label: got %q, want true", img.Config.Labels[StandInLabel])
+	if got := img.Config.Labels["io.github.go-docker.stand-in"]; got != "true" {
+		t.Errorf("stand-in label: got %q, want true", got)
 	}
 	if img.Config.Healthcheck == nil || img.Config.Healthcheck.Interval.Seconds() != 10 {
 		t.Errorf("healthcheck: got %+v, want a 10 s interval", img.Config.Healthcheck)

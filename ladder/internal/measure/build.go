@@ -276,27 +276,3 @@ func (m *measurer) contextBytes(r repo.Rung, withDockerignore bool) (int64, erro
 	}
 	return b.ContextBytes, nil
 }
-
-// native times `go build` of one program on the host, with the final
-// rung's flags and GOCACHE at m.gocache, and records it (run 0: untimed
-// warm-up).
-func (m *measurer) native(program, scenario string, run int) error {
-	if run > 0 {
-		m.say("native:"+program, scenario, run, m.Runs, "")
-	}
-	cmd := exec.CommandContext(m.ctx, "go", "build", "-trimpath", "-buildvcs=false", "-tags", "nomsgpack",
-		"-ldflags=-s -w", "-o", filepath.Join(m.tmp, "native-"+program), "./"+program)
-	cmd.Dir = m.dir
-	cmd.Env = append(os.Environ(), "GOCACHE="+m.gocache, "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	d := time.Since(start).Seconds()
-	if err != nil {
-		return fmt.Errorf("native go build ./%s: %v: %s", program, err, strings.TrimSpace(string(out)))
-	}
-	if run > 0 {
-		m.samples.add(nativeKey(program), scenario, d)
-		m.say("native:"+program, scenario, run, m.Runs, fmt.Sprintf("%.1f s", d))
-	}
-	return nil
-}

@@ -31,8 +31,8 @@ type Config struct {
 }
 
 // Validate checks a Config before anything is measured. Its errors are one
-// line and name the fix. The caller runs it (and Docker.Ping) once, before
-// Measure.
+// line and name the fix. The caller runs it once, before Measure, and
+// gives Measure a Docker whose engine answers (project.Open).
 func (c Config) Validate() error {
 	if c.Runs < 1 || c.Runs > MaxRuns {
 		return fmt.Errorf("RUNS=%d: use a number from 1 to %d (make compare RUNS=3)", c.Runs, MaxRuns)
@@ -59,6 +59,7 @@ type measurer struct {
 	editN       int
 	images      map[string]bool // ids of every image this run built
 	peers       []peers.Runner  // c.Peers, set up for this run
+	goFlags     []string        // of the native builds (NativeFlags)
 	gocache     string          // GOCACHE of the native builds
 	samples     samples
 	rep         Report // filled in step by step
@@ -70,6 +71,10 @@ type measurer struct {
 func Measure(ctx context.Context, c Config) (Report, error) {
 	m := &measurer{Config: c, ctx: ctx, start: time.Now(), runID: repo.NewRunID(), samples: samples{}}
 	m.logs = filepath.Join(c.Out, "logs")
+	var err error
+	if m.goFlags, err = NativeFlags(c.Repo); err != nil {
+		return Report{}, err
+	}
 	before, err := c.Docker.CacheRecordIDs(ctx)
 	if err != nil {
 		return Report{}, err

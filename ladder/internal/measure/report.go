@@ -19,8 +19,8 @@ type Report struct {
 	CacheReset string            `json:"cache_reset"`
 	Native     map[string]Native `json:"native"`
 	Rungs      []RungResult      `json:"rungs"`
-	// Peers are what readers would use instead of the last rung, measured
-	// in the same run (make compare PEERS=none leaves them out).
+	// Peers are what readers would use instead of the production rung,
+	// measured in the same run (make compare PEERS=none leaves them out).
 	Peers []PeerResult `json:"peers,omitempty"`
 }
 
@@ -63,6 +63,18 @@ type RungResult struct {
 	ContextBytes   ContextBytes  `json:"context_bytes"`
 	// ColdCheck records what the cold builds' logs showed.
 	ColdCheck ColdCheck `json:"cold_check"`
+}
+
+// Rung returns the row of the rung called name, if the report measured
+// it: the production rung's (repo.Production) is the one the figures and
+// the peers are compared with.
+func (r Report) Rung(name string) (RungResult, bool) {
+	for _, g := range r.Rungs {
+		if g.Name == name {
+			return g, true
+		}
+	}
+	return RungResult{}, false
 }
 
 // EditBreakdown is where an edit rebuild's wall time goes.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/go-docker/go-docker/ladder/internal/names"
 	"github.com/go-docker/go-docker/ladder/internal/peers"
 )
 
@@ -89,7 +90,7 @@ func (m *measurer) round(s scenario, run int) error {
 // floor gets an empty GOCACHE. The last run's log must show the work done.
 func (m *measurer) cold() error {
 	return m.runScenario(scenario{name: "cold", cold: true,
-		before: func(run int) error { return m.setScope(fmt.Sprintf("go-docker-cmp%s-%d-", m.runID, run)) },
+		before: func(run int) error { return m.setScope(fmt.Sprintf("%scmp%s-%d-", names.CacheIDPrefix, m.runID, run)) },
 		rung: func(i, run int, res rungBuild) error {
 			if run < m.Runs {
 				return nil

@@ -88,7 +88,7 @@ func AdaptForStandIns(dockerfile string) (string, error) {
 // StandInAliases returns --build-context flags that point the docker init
 // Dockerfile's bases (golang:<go>, alpine:latest) at the stand-ins the
 // ladder uses for golang:<go>-alpine and alpine:<alpine>, when baseFlags
-// (from docker.StandInFlags) name them; nothing otherwise.
+// (the base flags project.Open reads) name them; nothing otherwise.
 func StandInAliases(baseFlags []string, goVersion, alpineVersion string) []string {
 	var out []string
 	for i := 0; i+1 < len(baseFlags); i++ {

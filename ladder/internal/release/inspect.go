@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
@@ -57,35 +55,58 @@ func Inspect(ctx context.Context, d docker.Docker, ref string) (Release, error) 
 	return Parse(ref, []byte(out))
 }
 
-// Parse reads the JSON of inspectFormat.
+// inspectOutput is the JSON of inspectFormat.
+type inspectOutput struct {
+	Manifest struct {
+		MediaType string          `json:"mediaType"`
+		Digest    string          `json:"digest"`
+		Manifests []indexManifest `json:"manifests"`
+	} `json:"manifest"`
+	Image      json.RawMessage `json:"image"`
+	SBOM       json.RawMessage `json:"sbom"`
+	Provenance json.RawMessage `json:"provenance"`
+}
+
+// indexManifest is one entry of an image index.
+type indexManifest struct {
+	Digest   string `json:"digest"`
+	Platform *struct {
+		OS           string `json:"os"`
+		Architecture string `json:"architecture"`
+		Variant      string `json:"variant"`
+	} `json:"platform"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+// Parse reads the JSON of inspectFormat: the index's platform images,
+// then what is attached to each.
 func Parse(ref string, data []byte) (Release, error) {
-	var raw struct {
-		Manifest struct {
-			MediaType string `json:"mediaType"`
-			Digest    string `json:"digest"`
-			Manifests []struct {
-				Digest   string `json:"digest"`
-				Platform *struct {
-					OS           string `json:"os"`
-					Architecture string `json:"architecture"`
-					Variant      string `json:"variant"`
-				} `json:"platform"`
-				Annotations map[string]string `json:"annotations"`
-			} `json:"manifests"`
-		} `json:"manifest"`
-		Image      json.RawMessage `json:"image"`
-		SBOM       json.RawMessage `json:"sbom"`
-		Provenance json.RawMessage `json:"provenance"`
-	}
+	var raw inspectOutput
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return Release{}, fmt.Errorf("%s: reading imagetools inspect: %w", ref, err)
 	}
 	if !strings.Contains(raw.Manifest.MediaType, "index") && !strings.Contains(raw.Manifest.MediaType, "manifest.list") {
 		return Release{}, fmt.Errorf("%s is a single image (%s), not a multi-platform index: build it with make release", ref, raw.Manifest.MediaType)
 	}
-	r := Release{Ref: ref, Digest: raw.Manifest.Digest, Platforms: map[string]Platform{}}
-	for _, m := range raw.Manifest.Manifests {
-		// Attestation manifests are listed as unknown/unknown.
+	r := Release{Ref: ref, Digest: raw.Manifest.Digest, Platforms: platforms(raw.Manifest.Manifests)}
+	att, err := readAttachments(raw, r.Platforms)
+	if err != nil {
+		return Release{}, fmt.Errorf("%s: %w", ref, err)
+	}
+	for name, p := range r.Platforms {
+		if p, err = att.attach(name, p); err != nil {
+			return Release{}, fmt.Errorf("%s: %w", ref, err)
+		}
+		r.Platforms[name] = p
+	}
+	return r, nil
+}
+
+// platforms are the index's images by os/arch[/variant], without the
+// attestation manifests, which are listed as unknown/unknown.
+func platforms(ms []indexManifest) map[string]Platform {
+	ps := map[string]Platform{}
+	for _, m := range ms {
 		if m.Platform == nil || m.Platform.OS == "unknown" || m.Annotations["vnd.docker.reference.type"] != "" {
 			continue
 		}
@@ -93,57 +114,63 @@ func Parse(ref string, data []byte) (Release, error) {
 		if m.Platform.Variant != "" {
 			name += "/" + m.Platform.Variant
 		}
-		r.Platforms[name] = Platform{Digest: m.Digest}
+		ps[name] = Platform{Digest: m.Digest}
 	}
-	// With one platform in the index, imagetools gives its image config and
-	// attestations as they are, not in maps keyed by platform.
+	return ps
+}
+
+// attachments are the image configs, SBOMs and provenance, by platform.
+type attachments struct{ images, sboms, provs map[string]json.RawMessage }
+
+// readAttachments reads them from imagetools' output. With one platform
+// in the index, imagetools gives its image config and attestations as
+// they are, not in maps keyed by platform.
+func readAttachments(raw inspectOutput, ps map[string]Platform) (attachments, error) {
 	var single string
-	if len(r.Platforms) == 1 {
-		for name := range r.Platforms {
+	if len(ps) == 1 {
+		for name := range ps {
 			single = name
 		}
 	}
-	images, err := byPlatform(raw.Image, single, "architecture")
-	if err != nil {
-		return Release{}, fmt.Errorf("%s: reading the image configs: %w", ref, err)
+	var a attachments
+	var err error
+	if a.images, err = byPlatform(raw.Image, single, "architecture"); err != nil {
+		return a, fmt.Errorf("reading the image configs: %w", err)
 	}
-	sboms, err := byPlatform(raw.SBOM, single, "SPDX")
-	if err != nil {
-		return Release{}, fmt.Errorf("%s: reading the SBOMs: %w", ref, err)
+	if a.sboms, err = byPlatform(raw.SBOM, single, "SPDX"); err != nil {
+		return a, fmt.Errorf("reading the SBOMs: %w", err)
 	}
-	provs, err := byPlatform(raw.Provenance, single, "SLSA")
-	if err != nil {
-		return Release{}, fmt.Errorf("%s: reading the provenance: %w", ref, err)
+	if a.provs, err = byPlatform(raw.Provenance, single, "SLSA"); err != nil {
+		return a, fmt.Errorf("reading the provenance: %w", err)
 	}
-	for name, p := range r.Platforms {
-		var image struct {
-			Config struct {
-				Labels map[string]string `json:"Labels"`
-			} `json:"config"`
-		}
-		if c, ok := images[name]; ok {
-			if err := json.Unmarshal(c, &image); err != nil {
-				return Release{}, fmt.Errorf("%s: the image config of %s: %w", ref, name, err)
-			}
-		}
-		p.Labels = image.Config.Labels
-		if s, ok := sboms[name]; ok {
-			pkgs, err := parseSBOM(s)
-			if err != nil {
-				return Release{}, fmt.Errorf("%s: the SBOM of %s: %w", ref, name, err)
-			}
-			p.SBOM = pkgs
-		}
-		if s, ok := provs[name]; ok {
-			prov, err := parseProvenance(s)
-			if err != nil {
-				return Release{}, fmt.Errorf("%s: the provenance of %s: %w", ref, name, err)
-			}
-			p.Provenance = prov
-		}
-		r.Platforms[name] = p
+	return a, nil
+}
+
+// attach gives platform name its labels, SBOM and provenance.
+func (a attachments) attach(name string, p Platform) (Platform, error) {
+	var image struct {
+		Config struct {
+			Labels map[string]string `json:"Labels"`
+		} `json:"config"`
 	}
-	return r, nil
+	if c, ok := a.images[name]; ok {
+		if err := json.Unmarshal(c, &image); err != nil {
+			return p, fmt.Errorf("the image config of %s: %w", name, err)
+		}
+	}
+	p.Labels = image.Config.Labels
+	var err error
+	if s, ok := a.sboms[name]; ok {
+		if p.SBOM, err = parseSBOM(s); err != nil {
+			return p, fmt.Errorf("the SBOM of %s: %w", name, err)
+		}
+	}
+	if s, ok := a.provs[name]; ok {
+		if p.Provenance, err = parseProvenance(s); err != nil {
+			return p, fmt.Errorf("the provenance of %s: %w", name, err)
+		}
+	}
+	return p, nil
 }
 
 // byPlatform reads imagetools' map of platform to value; with a single
@@ -257,92 +284,4 @@ func parseProvenance(data json.RawMessage) (*Provenance, error) {
 		return nil, errors.New("neither SLSA v1 nor v0.2")
 	}
 	return p, nil
-}
-
-// Want is what a release must be to pass Verify.
-type Want struct {
-	Version    string
-	Platforms  []string
-	Modules    []Module // each must be in every platform's SBOM
-	Revision   string   // the commit
-	Dockerfile string
-	// AllowDirty accepts a release built from a tree with uncommitted
-	// changes, whose provenance names the commit with "-dirty" (make
-	// release ALLOW_DIRTY=1). Without it such a release fails.
-	AllowDirty bool
-}
-
-// Verify checks a release against want. It returns one line per check
-// passed, or an error that lists, in one line, every check that failed.
-func Verify(r Release, want Want) ([]string, error) {
-	var ok, bad []string
-	for _, name := range want.Platforms {
-		if _, found := r.Platforms[name]; !found {
-			bad = append(bad, fmt.Sprintf("%s is missing (the index has %s)", name, strings.Join(slices.Sorted(maps.Keys(r.Platforms)), ", ")))
-		}
-	}
-	if len(bad) == 0 {
-		ok = append(ok, fmt.Sprintf("platforms: %s", strings.Join(want.Platforms, ", ")))
-	}
-	for _, name := range want.Platforms {
-		p, found := r.Platforms[name]
-		if !found {
-			continue
-		}
-		if got := p.Labels[VersionLabel]; got != want.Version {
-			bad = append(bad, fmt.Sprintf("%s: label %s is %q, want %q", name, VersionLabel, got, want.Version))
-		}
-		switch {
-		case p.SBOM == nil:
-			bad = append(bad, name+": no SBOM attestation (build with --sbom=true, as make release does)")
-		default:
-			for _, m := range want.Modules {
-				if !slices.Contains(p.SBOM[m.Path], m.Version) {
-					got := "not listed"
-					if vs := p.SBOM[m.Path]; len(vs) > 0 {
-						got = "listed at " + strings.Join(vs, ", ")
-					}
-					bad = append(bad, fmt.Sprintf("%s: the SBOM lacks %s %s (%s)", name, m.Path, m.Version, got))
-				}
-			}
-		}
-		switch pr := p.Provenance; {
-		case pr == nil:
-			bad = append(bad, name+": no provenance attestation (build with --provenance=mode=max, as make release does)")
-		default:
-			if pr.Revision != want.Revision && !(want.AllowDirty && pr.Revision == want.Revision+"-dirty") {
-				got := pr.Revision
-				switch {
-				case got == "":
-					got = "no commit (built with BUILDX_GIT_INFO=0, or outside a git checkout)"
-				case got == want.Revision+"-dirty":
-					got += " (built from a tree with uncommitted changes; ALLOW_DIRTY=1 accepts it)"
-				}
-				bad = append(bad, fmt.Sprintf("%s: the provenance names %s, want commit %s", name, got, want.Revision))
-			}
-			if pr.Mode != "max" {
-				bad = append(bad, name+": the provenance is mode=min, without the build's definition (build with --provenance=mode=max)")
-			}
-			if want.Dockerfile != "" && pr.Dockerfile != want.Dockerfile {
-				bad = append(bad, fmt.Sprintf("%s: the provenance names Dockerfile %q, want %q", name, pr.Dockerfile, want.Dockerfile))
-			}
-		}
-	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("%s fails verification: %s", r.Ref, strings.Join(bad, "; "))
-	}
-	mods := make([]string, len(want.Modules))
-	for i, m := range want.Modules {
-		mods[i] = m.Path + " " + m.Version
-	}
-	ok = append(ok,
-		fmt.Sprintf("labels: %s=%s on every platform", VersionLabel, want.Version),
-		fmt.Sprintf("SBOM of every platform lists %s", strings.Join(mods, ", ")),
-		fmt.Sprintf("provenance (mode=max) of every platform names commit %s and %s", want.Revision, want.Dockerfile))
-	if want.AllowDirty && slices.ContainsFunc(want.Platforms, func(p string) bool {
-		return r.Platforms[p].Provenance.Revision == want.Revision+"-dirty"
-	}) {
-		ok = append(ok, "built from uncommitted changes (-dirty), accepted with ALLOW_DIRTY=1")
-	}
-	return ok, nil
 }

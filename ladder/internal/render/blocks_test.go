@@ -13,7 +13,7 @@ import (
 )
 
 // page is a README in small: the summary, a rung's section, the context
-// section, the last rung's and the peers, each block still holding what
+// section, the production rung's and the peers, each block still holding what
 // an older generator wrote.
 const page = `# T
 
@@ -33,7 +33,7 @@ Context prose. <!-- numbers:context -->STALE, simple 1kB / 2MB; final 1kB / 2MB.
 // the build context said once, and what stand-in base images are said
 // where the page first names them. A second run changes nothing.
 func TestGeneratedBlocksAreWrappedAndSayEachFigureOnce(t *testing.T) {
-	got, err := ReplaceNumbers(page, sampleReport(true))
+	got, err := ReplaceNumbers(page, sampleReport(true), "final")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestGeneratedBlocksAreWrappedAndSayEachFigureOnce(t *testing.T) {
 	if strings.Contains(got, "STALE") {
 		t.Errorf("an old block stayed:\n%s", got)
 	}
-	again, err := ReplaceNumbers(got, sampleReport(true))
+	again, err := ReplaceNumbers(got, sampleReport(true), "final")
 	if err != nil || again != got {
 		t.Errorf("a second run changed the page (%v):\n%s", err, again)
 	}

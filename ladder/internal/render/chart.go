@@ -18,8 +18,9 @@ import (
 )
 
 // Chart renders out/compare.svg: image size and edit-rebuild time per rung,
-// side by side, with the native edit floor as a line.
-func Chart(r measure.Report) ([]byte, error) {
+// side by side, with the native edit floor of the production rung's
+// program as a line.
+func Chart(r measure.Report, production string) ([]byte, error) {
 	names := make([]string, len(r.Rungs))
 	sizes := make(plotter.Values, len(r.Rungs))
 	edits := make(plotter.Values, len(r.Rungs))
@@ -38,11 +39,11 @@ func Chart(r measure.Report) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The native floor of the program the last rung builds.
+	// The native floor of the program the production rung builds.
 	if len(r.Rungs) == 0 {
 		return nil, errors.New("no rungs to chart")
 	}
-	if n, ok := r.Native[r.Rungs[len(r.Rungs)-1].Program]; ok && n.Edit.Median > 0 {
+	if n, ok := productionNative(r, production); ok {
 		floor := plotter.NewFunction(func(float64) float64 { return n.Edit.Median })
 		floor.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		floor.Color = color.RGBA{R: 0xc0, A: 0xff}

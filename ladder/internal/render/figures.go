@@ -13,8 +13,9 @@ import (
 // docs/*.md hold, each from a report's figures.
 
 // Summary is the short table README.md opens with: what each rung buys in
-// image size and in the rebuild after a one-line edit.
-func Summary(r measure.Report) (string, bool) {
+// image size and in the rebuild after a one-line edit, and the native
+// build of the program the production rung builds.
+func Summary(r measure.Report, production string) (string, bool) {
 	if len(r.Rungs) == 0 {
 		return "", false
 	}
@@ -24,9 +25,8 @@ func Summary(r measure.Report) (string, bool) {
 		// No links: each Dockerfile is first linked from its own section.
 		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", g.Number, g.Name, docker.HumanSize(g.SizeBytes), secs(g.BuildS.Edit), secs(g.BuildS.Cold))
 	}
-	last := r.Rungs[len(r.Rungs)-1]
 	fmt.Fprintf(&b, "\n%s (%d CPUs, %s, Docker engine %s)", whichRun(r), r.Environment.CPUs, r.Environment.OSArch, r.Environment.DockerServer)
-	if n, ok := r.Native[last.Program]; ok && n.Edit.Median > 0 {
+	if n, ok := productionNative(r, production); ok {
 		fmt.Fprintf(&b, "; a native `go build` after the same edit takes %s", secs(n.Edit))
 	}
 	b.WriteString(".")
@@ -35,6 +35,17 @@ func Summary(r measure.Report) (string, bool) {
 	}
 	b.WriteString(" Each transcript below is a run of its own, by `make readme`. Details: [docs/results.md](docs/results.md).\n")
 	return b.String(), true
+}
+
+// productionNative is the native build of the program the production rung
+// builds, if the report measured both.
+func productionNative(r measure.Report, production string) (measure.Native, bool) {
+	g, ok := r.Rung(production)
+	if !ok {
+		return measure.Native{}, false
+	}
+	n, ok := r.Native[g.Program]
+	return n, ok && n.Edit.Median > 0
 }
 
 // standInBases says what stand-in base images are, where the README first

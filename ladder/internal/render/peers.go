@@ -9,7 +9,7 @@ import (
 )
 
 // peerPick is one honest sentence per peer: when a reader should pick it
-// instead of the last rung. Its figures are the table's, beside it.
+// instead of the production rung. Its figures are the table's, beside it.
 var peerPick = map[string]string{
 	"docker-init": "Pick `docker init`'s Dockerfile when you want a file Docker writes for you and rebuild rarely: " +
 		"it caches downloaded modules but not Go's build cache, so every edit recompiles gin and its dependencies, " +
@@ -19,14 +19,15 @@ var peerPick = map[string]string{
 		"a package to the image, and the host's Go, not a pinned image, compiles what you ship.",
 }
 
-// PeersTable is README.md's "How it compares": the last rung against each
-// peer of the same run, each figure also as a ratio to the last rung's,
-// and one sentence per peer on when to pick it instead.
-func PeersTable(r measure.Report) (string, bool) {
-	if len(r.Rungs) == 0 || len(r.Peers) == 0 {
+// PeersTable is README.md's "How it compares": the production rung against
+// each peer of the same run, each figure also as a ratio to the production
+// rung's, and one sentence per peer on when to pick it instead. There is
+// none without peers, or without the production rung.
+func PeersTable(r measure.Report, production string) (string, bool) {
+	f, ok := r.Rung(production)
+	if !ok || len(r.Peers) == 0 {
 		return "", false
 	}
-	f := r.Rungs[len(r.Rungs)-1]
 	cell := func(s, fs measure.Stats) string {
 		return fmt.Sprintf("%s (%s)", secs(s), ratio(s.Median, fs.Median))
 	}

@@ -65,13 +65,17 @@ func Docs(root string) ([]string, error) {
 // the repository, so they never touch uncommitted work; only the
 // generated blocks of the pages change.
 func UpdateDocs(ctx context.Context, root, out string, transcripts bool) error {
-	u := docsUpdate{root: root, out: out}
+	rungs, err := repo.Load(root)
+	if err != nil {
+		return err
+	}
+	u := docsUpdate{root: root, out: out, production: repo.Production(rungs).Name}
 	if err := readResult(out, "compare.json", "make compare", &u.rep); err != nil {
 		return err
 	}
 	// The table and the chart are drawn from the JSON again, as make compare
 	// drew out/compare.md and out/compare.svg, so they always match it.
-	svg, err := Chart(u.rep)
+	svg, err := Chart(u.rep, u.production)
 	if err != nil {
 		return err
 	}
@@ -163,13 +167,15 @@ func onePagePerBlock(pages []string, text map[string]string) error {
 	return nil
 }
 
-// docsUpdate is what generating each page needs: the report, where the
-// results are, and the copy the transcripts run in ("" for none).
+// docsUpdate is what generating each page needs: the report, the
+// production rung's name, where the results are, and the copy the
+// transcripts run in ("" for none).
 type docsUpdate struct {
-	root, out string
-	rep       measure.Report
-	copyDir   string
-	results   bool // some page had a results block
+	root, out  string
+	rep        measure.Report
+	production string
+	copyDir    string
+	results    bool // some page had a results block
 }
 
 // page returns one page with its generated blocks rewritten; it writes
@@ -186,7 +192,7 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 			return "", err
 		}
 	}
-	if s, err = ReplaceNumbers(s, u.rep); err != nil {
+	if s, err = ReplaceNumbers(s, u.rep, u.production); err != nil {
 		return "", fmt.Errorf("%s: %w", page, err)
 	}
 	if cacheDemoBlock.MatchString(s) {
@@ -217,7 +223,7 @@ func (u *docsUpdate) resultsBlock(s, page string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return ReplaceResults(s, Table(u.rep, filepath.ToSlash(up))+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n")
+	return ReplaceResults(s, Table(u.rep, filepath.ToSlash(up), u.production)+"\n![Image size and edit-rebuild time per rung]("+filepath.ToSlash(chart)+")\n")
 }
 
 // readResult decodes out/<name> into v; a missing file names the make
@@ -263,10 +269,12 @@ func ReplaceResults(readme, block string) (string, error) {
 }
 
 // ReplaceNumbers fills every numbers block with the named rung's figures,
-// wrapped at Width. A block of prose starts on the line after its opening
-// marker, which may end a line of hand-written prose, and ends with the
-// closing marker; a block with a table starts and ends with a blank line.
-func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
+// wrapped at Width; production names the production rung, which the
+// summary and the peers table single out. A block of prose starts on the
+// line after its opening marker, which may end a line of hand-written
+// prose, and ends with the closing marker; a block with a table starts
+// and ends with a blank line.
+func ReplaceNumbers(readme string, rep measure.Report, production string) (string, error) {
 	var missing []string
 	out := numbersBlock.ReplaceAllStringFunc(readme, func(m string) string {
 		g := numbersBlock.FindStringSubmatch(m)
@@ -275,9 +283,9 @@ func ReplaceNumbers(readme string, rep measure.Report) (string, error) {
 		case "context":
 			text, ok = ContextSentence(rep)
 		case "summary":
-			text, ok = Summary(rep)
+			text, ok = Summary(rep, production)
 		case "peers":
-			text, ok = PeersTable(rep)
+			text, ok = PeersTable(rep, production)
 		}
 		if !ok {
 			missing = append(missing, g[2])

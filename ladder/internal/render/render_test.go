@@ -36,10 +36,11 @@ func sampleReport(standIn bool) measure.Report {
 	}
 }
 
-// The peers table compares each peer with the last rung, in figures and
-// ratios, and says when to pick each, without repeating the table's figures.
+// The peers table compares each peer with the production rung, in figures
+// and ratios, and says when to pick each, without repeating the table's
+// figures.
 func TestPeersTable(t *testing.T) {
-	got, ok := PeersTable(sampleReport(true))
+	got, ok := PeersTable(sampleReport(true), "final")
 	if !ok {
 		t.Fatal("no table")
 	}
@@ -62,11 +63,21 @@ func TestPeersTable(t *testing.T) {
 	}
 	rep := sampleReport(false)
 	rep.Peers = nil
-	if _, ok := PeersTable(rep); ok {
+	if _, ok := PeersTable(rep, "final"); ok {
 		t.Error("a report without peers gave a table")
 	}
+	// The production rung is found by its name, wherever it stands; a
+	// report without it has no table.
+	rep = sampleReport(true)
+	rep.Rungs[0], rep.Rungs[1] = rep.Rungs[1], rep.Rungs[0]
+	if got, _ := PeersTable(rep, "final"); !strings.Contains(got, "| final (Rung 6) | 8.48MB |") {
+		t.Errorf("final listed first: want it compared all the same, got:\n%s", got)
+	}
+	if _, ok := PeersTable(rep, "mounts"); ok {
+		t.Error("a report without the production rung gave a table")
+	}
 	// The full table lists every scenario of each peer, and what was adapted.
-	md := Table(sampleReport(true), "..")
+	md := Table(sampleReport(true), "..", "final")
 	for _, want := range []string{"| [docker-init](../peers/docker-init.Dockerfile) | 25.4MB | 5 | 30 s | 0.5 s | 24 s | 28 s |",
 		"| ko | 8.5MB | 2 | 50 s | 1.5 s | 2.0 s | 4.0 s |", "On this machine: no apk."} {
 		if !strings.Contains(md, want) {
@@ -78,7 +89,7 @@ func TestPeersTable(t *testing.T) {
 // The full table has a row per rung with its links, ratios and the native
 // floor, and says when stand-in bases were used.
 func TestTable(t *testing.T) {
-	md := Table(sampleReport(true), "..")
+	md := Table(sampleReport(true), "..", "final")
 	for _, want := range []string{
 		"`make compare RUNS=1` on 2026-11-27: 2 CPUs, linux/amd64",
 		"**Stand-in base images were used**",
@@ -90,14 +101,14 @@ func TestTable(t *testing.T) {
 			t.Errorf("markdown: want %q in:\n%s", want, md)
 		}
 	}
-	if strings.Contains(Table(sampleReport(false), ".."), "Stand-in") {
+	if strings.Contains(Table(sampleReport(false), "..", "final"), "Stand-in") {
 		t.Error("markdown with real bases mentions stand-ins")
 	}
 }
 
 // The chart is an SVG with both plots and the native floor.
 func TestChartIsSVG(t *testing.T) {
-	svg, err := Chart(sampleReport(true))
+	svg, err := Chart(sampleReport(true), "final")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +171,7 @@ func TestSchemaAcceptsAReportAndRejectsABrokenOne(t *testing.T) {
 // error that names it.
 func TestReplaceNumbers(t *testing.T) {
 	readme := "a <!-- numbers:final -->STALE<!-- /numbers --> b <!-- numbers:context --><!-- /numbers -->"
-	got, err := ReplaceNumbers(readme, sampleReport(true))
+	got, err := ReplaceNumbers(readme, sampleReport(true), "final")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +190,7 @@ func TestReplaceNumbers(t *testing.T) {
 		t.Errorf("got %q: the rung block repeats the size or cold build its transcript shows", got)
 	}
 	for _, name := range []string{"nope", "machine"} {
-		if _, err := ReplaceNumbers("<!-- numbers:"+name+" --><!-- /numbers -->", sampleReport(true)); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := ReplaceNumbers("<!-- numbers:"+name+" --><!-- /numbers -->", sampleReport(true), "final"); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("unknown block %s: got %v, want an error naming it", name, err)
 		}
 	}
@@ -259,7 +270,7 @@ func TestUpdatePageTranscripts(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
-	got, ok := Summary(sampleReport(true))
+	got, ok := Summary(sampleReport(true), "final")
 	if !ok {
 		t.Fatal("no summary for a report with rungs")
 	}
@@ -269,7 +280,7 @@ func TestSummary(t *testing.T) {
 			t.Errorf("summary: want %q in:\n%s", want, got)
 		}
 	}
-	if _, ok := Summary(measure.Report{}); ok {
+	if _, ok := Summary(measure.Report{}, "final"); ok {
 		t.Error("a report without rungs: got a summary, want none")
 	}
 }

@@ -13,8 +13,9 @@ import (
 
 // Table renders a report as out/compare.md and docs/results.md show it.
 // root is the repository root as seen from the page ("..": both pages are
-// one folder down), for the links to the Dockerfiles.
-func Table(r measure.Report, root string) string {
+// one folder down), for the links to the Dockerfiles; production is the
+// production rung's name, whose edit rebuild the table breaks down.
+func Table(r measure.Report, root, production string) string {
 	var b strings.Builder
 	env := r.Environment
 	fmt.Fprintf(&b, "Measured by `make compare RUNS=%d` on %s: %d CPUs, %s, Docker %s (engine %s, BuildKit %s), %s.\n",
@@ -48,10 +49,9 @@ func Table(r measure.Report, root string) string {
 		fmt.Fprintf(&b, " `./%s` cold %s, edit %s;", p, secs(n.Cold), secs(n.Edit))
 	}
 	s := strings.TrimSuffix(b.String(), ";") + ".\n"
-	// The last rung measured is the one readers copy: where its edit
-	// rebuild goes.
-	if len(r.Rungs) > 0 && r.Rungs[len(r.Rungs)-1].EditBuildStepS.Median > 0 {
-		g := r.Rungs[len(r.Rungs)-1]
+	// The production rung is the one readers copy: where its edit rebuild
+	// goes, when it was measured.
+	if g, ok := r.Rung(production); ok && g.EditBuildStepS.Median > 0 {
 		d := g.EditBreakdownS
 		ms := func(s measure.Stats) string { return fmt.Sprintf("%.2f s", s.Median) }
 		s += fmt.Sprintf("\nWhere the %s rung's edit rebuild (`make %s`, %s) goes, as BuildKit reports it: the `go build` step %s "+

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
 
 // A measurement edits a throwaway copy (see Copy), never the reader's tree.
@@ -16,15 +18,13 @@ import (
 // NewRunID returns a short id that names one run's tags and cache ids.
 func NewRunID() string { return fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffff) }
 
-// cacheIDPrefix starts every cache-mount id in the ladder's Dockerfiles.
-const cacheIDPrefix = "id=go-docker-"
-
 // ScopeCacheIDs gives every cache mount of a Dockerfile an id that starts
-// with scope instead of "go-docker-": empty mounts of its own, so a build
-// neither uses nor replaces the reader's go-docker-gomod and
-// go-docker-gocache.
+// with scope instead of names.CacheIDPrefix ("go-docker-"): empty mounts of
+// its own, so a build neither uses nor replaces the reader's
+// go-docker-gomod and go-docker-gocache. A scope that starts with
+// names.CacheIDPrefix keeps the mounts the project's, for make distclean.
 func ScopeCacheIDs(dockerfile, scope string) string {
-	return strings.ReplaceAll(dockerfile, cacheIDPrefix, "id="+scope)
+	return strings.ReplaceAll(dockerfile, "id="+names.CacheIDPrefix, "id="+scope)
 }
 
 // ScopeDockerfile rewrites a Dockerfile's cache-mount ids to start with

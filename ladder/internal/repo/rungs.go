@@ -33,11 +33,16 @@ type Rung struct {
 // layers).
 func (r Rung) Reproducible() bool { return slices.Contains(r.Options, "reproducible") }
 
+// Production reports whether the rung is the production image: the one
+// readers copy, that make release ships and the demos build. The catalogue
+// marks exactly one rung so, wherever it stands.
+func (r Rung) Production() bool { return slices.Contains(r.Options, "production") }
+
 // Image returns the image name of a rung for a prefix such as "go-docker-".
 func (r Rung) Image(prefix string) string { return prefix + r.Name }
 
 // Options a catalogue line may carry; the Makefile gives them meaning.
-var knownOptions = []string{"version", "platform", "reproducible"}
+var knownOptions = []string{"version", "platform", "reproducible", "production"}
 
 // Load reads the catalogue of the repository at root.
 func Load(root string) ([]Rung, error) {
@@ -50,6 +55,7 @@ func Load(root string) ([]Rung, error) {
 
 // Parse reads a catalogue: comment lines start with #; a rung's line is
 // name, Dockerfile, program, options (comma-separated, or -) and a summary.
+// Exactly one rung is marked production.
 func Parse(b []byte) ([]Rung, error) {
 	var rungs []Rung
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -76,10 +82,25 @@ func Parse(b []byte) ([]Rung, error) {
 		}
 		rungs = append(rungs, r)
 	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
 	if len(rungs) == 0 {
 		return nil, fmt.Errorf("%s: no rungs", CatalogueFile)
 	}
-	return rungs, sc.Err()
+	var production []string
+	for _, r := range rungs {
+		if r.Production() {
+			production = append(production, r.Name)
+		}
+	}
+	if len(production) == 0 {
+		return nil, fmt.Errorf("%s: no rung is marked production: add the option to the rung readers copy", CatalogueFile)
+	}
+	if len(production) > 1 {
+		return nil, fmt.Errorf("%s: rungs %s are all marked production: mark only the one readers copy", CatalogueFile, strings.Join(production, ", "))
+	}
+	return rungs, nil
 }
 
 // Names returns the names of rungs, in order.
@@ -118,8 +139,16 @@ func Find(rungs []Rung, name string) (Rung, bool) {
 	return Rung{}, false
 }
 
-// Last returns the last rung: the one readers copy.
-func Last(rungs []Rung) Rung { return rungs[len(rungs)-1] }
+// Production returns the rung marked production in a catalogue that Parse
+// read (which holds exactly one): the one readers copy.
+func Production(rungs []Rung) Rung {
+	for _, r := range rungs {
+		if r.Production() {
+			return r
+		}
+	}
+	panic("repo.Production: no rung is marked production; read the catalogue with Load or Parse")
+}
 
 // Root finds the repository root: the nearest folder, from dir up, that
 // holds the catalogue and go.mod.

@@ -7,7 +7,7 @@ import (
 
 const catalogue = `# comment
 simple   dockerfiles/simple.Dockerfile   simple        -                    One stage.
-final    final.Dockerfile                dependencies  version,reproducible The one to copy.
+final    final.Dockerfile                dependencies  version,reproducible,production The one to copy.
 `
 
 func TestParse(t *testing.T) {
@@ -20,14 +20,19 @@ func TestParse(t *testing.T) {
 	}
 	f := rungs[1]
 	if f.Number != 2 || f.Name != "final" || f.Dockerfile != "final.Dockerfile" || f.Program != "dependencies" ||
-		!f.Reproducible() || f.Summary != "The one to copy." || rungs[0].Reproducible() {
+		!f.Reproducible() || !f.Production() || f.Summary != "The one to copy." || rungs[0].Reproducible() || rungs[0].Production() {
 		t.Errorf("got %+v", rungs)
+	}
+	if p := Production(rungs); p.Name != "final" {
+		t.Errorf("Production: got %s, want final", p.Name)
 	}
 	tests := []struct{ name, text, want string }{
 		{"too few columns", "simple dockerfiles/simple.Dockerfile simple\n", "line 1: want name"},
 		{"unknown option", "simple a.Dockerfile simple turbo Fast.\n", `unknown option "turbo"`},
-		{"listed twice", "a a.Dockerfile p - A.\na b.Dockerfile p - B.\n", "rung a listed twice"},
+		{"listed twice", "a a.Dockerfile p - A.\na b.Dockerfile p production B.\n", "rung a listed twice"},
 		{"empty", "# nothing\n", "no rungs"},
+		{"no production rung", "a a.Dockerfile p - A.\nb b.Dockerfile p version B.\n", "no rung is marked production"},
+		{"two production rungs", "a a.Dockerfile p production A.\nb b.Dockerfile p version,production B.\n", "rungs a, b are all marked production: mark only the one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,8 +66,8 @@ func TestTheCatalogueLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if Last(rungs).Name != "final" {
-		t.Errorf("last rung: got %s, want final (the one readers copy)", Last(rungs).Name)
+	if p := Production(rungs); p.Name != "final" {
+		t.Errorf("production rung: got %s, want final (the one readers copy)", p.Name)
 	}
 }
 

@@ -9,11 +9,8 @@ import (
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 )
-
-// Label marks the containers, volumes and networks of a shared builder,
-// so that make distclean finds them all.
-const Label = "io.github.go-docker.shared-builder"
 
 // daemonPort is where buildkitd listens inside its container.
 const daemonPort = "1234"
@@ -21,7 +18,7 @@ const daemonPort = "1234"
 // Options say how to run the daemon.
 type Options struct {
 	Name     string // container name; its state volume is Name-state
-	Image    string // moby/buildkit, or its stand-in (docker.BuildKitImage)
+	Image    string // moby/buildkit, or its stand-in (project.BuildKitImage)
 	CertDir  string // from WriteCerts: the daemon gets the CA and the server pair
 	HostPort string // the port on 127.0.0.1; empty: any free one
 	// Network, if set, is a Docker network the daemon joins, and
@@ -43,7 +40,8 @@ type Daemon struct {
 func (b *Daemon) Endpoint() string { return "tcp://" + b.Addr }
 
 // Start runs buildkitd in a container: privileged (it runs build steps in
-// containers of its own), its state in a volume, its port published on
+// containers of its own), its state in a volume (both labelled
+// names.SharedBuilderLabel, for make distclean), its port published on
 // the loopback interface only, and mutual TLS: --tlscacert makes it
 // demand a client certificate that the CA signed. The certificates and
 // the configuration are copied in before it starts (docker cp), so it
@@ -62,9 +60,9 @@ func Start(ctx context.Context, d docker.Docker, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	b := &Daemon{Name: o.Name, Image: o.Image, d: d}
-	args := []string{"create", "--name", o.Name, "--label", Label + "=true", "--privileged",
+	args := []string{"create", "--name", o.Name, "--label", names.SharedBuilderLabel + "=true", "--privileged",
 		"-p", "127.0.0.1:" + o.HostPort + ":" + daemonPort,
-		"--mount", "type=volume,src=" + o.Name + "-state,dst=/var/lib/buildkit,volume-label=" + Label + "=true"}
+		"--mount", "type=volume,src=" + o.Name + "-state,dst=/var/lib/buildkit,volume-label=" + names.SharedBuilderLabel + "=true"}
 	if o.Network != "" {
 		args = append(args, "--network", o.Network)
 	}
