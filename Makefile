@@ -36,7 +36,8 @@ export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
 include scripts/names.env
 # BASE_FLAGS: empty, unless no registry is reachable and make setup built
 # stand-in base images; then this file points the builds at them.
--include offline/build-flags-go$(GO_VERSION)-alpine$(ALPINE_VERSION).mk
+BASE_FLAGS_FILE := offline/build-flags-go$(GO_VERSION)-alpine$(ALPINE_VERSION).mk
+-include $(BASE_FLAGS_FILE)
 
 # What every rung's build gets: the base images' versions, BASE_FLAGS, your
 # BUILD_FLAGS, and a label by which make distclean finds every image made.
@@ -124,7 +125,7 @@ setup: ## Check Docker, and get the base images (offline/ stands in without a re
 	@scripts/check-docker.sh engine
 	@scripts/check-docker.sh buildx 2>/dev/null || offline/setup.sh buildx
 	@if scripts/check-docker.sh pull golang:$(GO_VERSION)-alpine alpine:$(ALPINE_VERSION) 2>/dev/null; \
-		then rm -f offline/build-flags-go$(GO_VERSION)-alpine$(ALPINE_VERSION).mk; else offline/setup.sh bases; fi
+		then rm -f $(BASE_FLAGS_FILE); else offline/setup.sh bases; fi
 
 .PHONY: base-flags
 base-flags: ## Print the stand-in flags for a docker build you type (empty: none).

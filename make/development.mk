@@ -29,6 +29,8 @@ test-unit: ## Unit tests and the repository's static checks (no Docker needed).
 test-e2e: setup setup-registry setup-buildkit setup-sbom-scanner ## Build, run and probe every rung.
 	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 75m ./e2e
 
+# The base flags are read when the checks run: make setup, above, may have
+# just written them, after make read its files.
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint, and BuildKit's checks on every Dockerfile.
 	@mkdir -p out/logs
@@ -38,8 +40,9 @@ lint: setup ## gofmt, go vet, actionlint, and BuildKit's checks on every Dockerf
 	$(SBOM_SCANNER_GO) go vet $(SBOM_SCANNER_FLAGS) ./...
 	@[[ -x $(ACTIONLINT) ]] || GOBIN=$(CURDIR)/out/bin/actionlint-$(ACTIONLINT_VERSION) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	$(ACTIONLINT)
-	@set -e; for f in $$(awk '/^[a-z]/ { print $$2 }' dockerfiles/rungs.txt); do \
+	@set -e; base_flags=$$(sed -n 's/^BASE_FLAGS := //p' $(BASE_FLAGS_FILE) 2>/dev/null || true); \
+	for f in $$(awk '/^[a-z]/ { print $$2 }' dockerfiles/rungs.txt); do \
 		echo "build checks: $$f"; \
-		$(DOCKER) build --check $(BASE_FLAGS) -f $$f . >out/logs/check.log 2>&1 || { cat out/logs/check.log >&2; exit 1; }; \
+		$(DOCKER) build --check $$base_flags -f $$f . >out/logs/check.log 2>&1 || { cat out/logs/check.log >&2; exit 1; }; \
 		grep -q 'no warnings found' out/logs/check.log || { cat out/logs/check.log >&2; exit 1; }; \
 	done

@@ -101,7 +101,7 @@ func TestMakeHelpFitsATerminal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("make help: %v", err)
 	}
-	targets := regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(readFile(t, root, "Makefile"), -1)
+	targets := regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(makefiles(t, root), -1)
 	for _, l := range strings.Split(string(out), "\n") {
 		if len([]rune(l)) >= 100 {
 			t.Errorf("make help: a line of %d columns, want under 100: %q", len([]rune(l)), l)
@@ -109,7 +109,24 @@ func TestMakeHelpFitsATerminal(t *testing.T) {
 	}
 	for _, m := range targets {
 		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(m[1]) + ` `).Match(out) {
-			t.Errorf("make help does not list the target %q of the Makefile", m[1])
+			t.Errorf("make help does not list the target %q: give it a ## line (the rungs' come from the catalogue)", m[1])
+		}
+	}
+}
+
+// Every rung's target is .PHONY: a file or folder named like a rung (a
+// reader's own "final" folder, say) must not make make think it is built.
+func TestRungTargetsArePhony(t *testing.T) {
+	root, rungs := catalogue(t)
+	phony := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\.PHONY:(.*)$`).FindAllStringSubmatch(makefiles(t, root), -1) {
+		for _, name := range strings.Fields(m[1]) {
+			phony[name] = true
+		}
+	}
+	for _, r := range rungs {
+		if !phony[r.Name] {
+			t.Errorf("the Makefile's target %s is not in a .PHONY line", r.Name)
 		}
 	}
 }
