@@ -27,9 +27,11 @@ PLATFORM       ?=
 VERSION        ?= dev
 # Extra docker build flags, e.g. BUILD_FLAGS=--no-cache to time a first build.
 BUILD_FLAGS    ?=
-# make run: which rung, on which port of 127.0.0.1.
+# make run: which rung, on which port of 127.0.0.1 (make dev too).
 RUNG           ?= final
 PORT           ?= 8080
+# make dev: fast (compile here, restart the container) or image (rebuild).
+LOOP           ?= fast
 export DOCKER GO_VERSION ALPINE_VERSION IMAGE_PREFIX
 
 # The names this project gives what it makes in the engine (PROJECT_LABEL...).
@@ -38,6 +40,9 @@ include scripts/names.env
 # stand-in base images; then this file points the builds at them.
 BASE_FLAGS_FILE := offline/build-flags-go$(GO_VERSION)-alpine$(ALPINE_VERSION).mk
 -include $(BASE_FLAGS_FILE)
+# The same for Compose: a file added to compose.yaml only where it exists.
+COMPOSE_STAND_INS := offline/compose-go$(GO_VERSION)-alpine$(ALPINE_VERSION).yaml
+COMPOSE = $(DOCKER) compose -f compose.yaml $(if $(wildcard $(COMPOSE_STAND_INS)),-f $(COMPOSE_STAND_INS))
 
 # What every rung's build gets: the base images' versions, BASE_FLAGS, your
 # BUILD_FLAGS, and a label by which make distclean finds every image made.
@@ -106,15 +111,30 @@ all: setup ## Build every rung and print them as one table.
 run: ## Run a rung's image on 127.0.0.1:PORT: make run RUNG=final PORT=8080.
 	@case " $(RUNG_NAMES) " in *" $(RUNG) "*) ;; \
 		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
-	@[[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
-		{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make run PORT=3000)" >&2; exit 2; }
+	@$(call check_port,run)
 	@$(DOCKER) image inspect $(run_image) >/dev/null 2>&1 || $(MAKE) $(RUNG)
 	@$(if $(and $(PLATFORM),$(filter final,$(RUNG))),engine=$$($(DOCKER) version --format '{{.Server.Os}}/{{.Server.Arch}}'); \
 		[[ "$(PLATFORM)" == "$$engine" || "$(PLATFORM)" == "$$engine"/* ]] || echo "make: $(run_image) is for $(PLATFORM) \
 		and this engine is $$engine: it starts only where QEMU emulates it (Docker Desktop); elsewhere it fails with exec format error" >&2,:)
 	@echo "serving $(run_image) on http://127.0.0.1:$(PORT)/, to this machine only (Ctrl-C stops it)"
 	$(DOCKER) run --rm -p 127.0.0.1:$(PORT):8080 $(run_image)
+check_port = [[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
+	{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make $(1) PORT=3000)" >&2; exit 2; }
 run_image = $(if $(filter final,$(RUNG)),$(FINAL_IMAGE),$(IMAGE_PREFIX)$(RUNG)$(TAG))
+
+# make dev: the fast loop is a program of ladder/ (it compiles each saved
+# edit here and restarts the container: docs/dev-loop.md); the image loop
+# is Compose's own watch. Ctrl-C stops either and removes its containers.
+.PHONY: dev
+dev: setup setup-compose ## Serve each saved edit in a container: make dev [LOOP=image] [PORT=8080].
+ifeq ($(LOOP),image)
+	@trap '$(COMPOSE) down --remove-orphans' EXIT; \
+	PORT=$(PORT) $(COMPOSE) up --build --watch app
+else
+	@$(MAKE) final
+	@$(call ladder_bin,dev)
+	out/bin/dev -loop fast -port $(PORT) -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+endif
 
 .PHONY: images
 images: ## List this project's images (docker images).
@@ -125,7 +145,7 @@ setup: ## Check Docker, and get the base images (offline/ stands in without a re
 	@scripts/check-docker.sh engine
 	@scripts/check-docker.sh buildx 2>/dev/null || offline/setup.sh buildx
 	@if scripts/check-docker.sh pull golang:$(GO_VERSION)-alpine alpine:$(ALPINE_VERSION) 2>/dev/null; \
-		then rm -f $(BASE_FLAGS_FILE); else offline/setup.sh bases; fi
+		then rm -f $(BASE_FLAGS_FILE) $(COMPOSE_STAND_INS); else offline/setup.sh bases; fi
 
 .PHONY: base-flags
 base-flags: ## Print the stand-in flags for a docker build you type (empty: none).

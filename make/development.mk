@@ -26,7 +26,7 @@ test-unit: ## Unit tests and the repository's static checks (no Docker needed).
 # removed; your go-docker-final and cache mounts keep their IDs.
 # GO_DOCKER_TEST_DISTCLEAN=1 also checks make distclean, last.
 .PHONY: test-e2e
-test-e2e: setup setup-registry setup-buildkit setup-sbom-scanner ## Build, run and probe every rung.
+test-e2e: setup setup-registry setup-buildkit setup-sbom-scanner setup-compose ## Build, run and probe every rung.
 	cd ladder && IMAGE_PREFIX='$(IMAGE_PREFIX)e2e-' go test -tags e2e -count=1 -timeout 75m ./e2e
 
 # The base flags are read when the checks run: make setup, above, may have

@@ -22,3 +22,13 @@ ifneq ($(shell [[ '$(IMAGE_TAG)' =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$$ ]] && e
 $(error invalid IMAGE_TAG '$(IMAGE_TAG)': use letters, digits, '_', '.' and '-' (make final IMAGE_TAG=v1.0.0))
 endif
 endif
+
+# make dev: checked before its set-up runs.
+ifneq ($(filter dev,$(MAKECMDGOALS)),)
+ifneq ($(shell [[ '$(PORT)' =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) && echo ok),ok)
+$(error invalid PORT '$(PORT)': use a number from 1 to 65535 (make dev PORT=3000))
+endif
+ifneq ($(filter-out fast image,$(LOOP)),)
+$(error unknown LOOP '$(LOOP)': use fast or image (make dev LOOP=image))
+endif
+endif

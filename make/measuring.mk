@@ -7,6 +7,8 @@
 RUNS  ?= 3
 RUNGS ?=
 PEERS ?= all
+# Timed edits per loop in make dev-compare.
+EDITS ?= 5
 # The port on 127.0.0.1 of make shared-builder's BuildKit daemon.
 SHARED_BUILDER_PORT ?= 1234
 ladder_bin = cd ladder && go build -o ../out/bin/$(1) ./cmd/$(1)
@@ -18,6 +20,11 @@ compare: setup ## Time every rung and the peers against go build: out/compare.*.
 	@$(call ladder_bin,compare)
 	out/bin/compare -repo . -runs $(RUNS) -rungs '$(RUNGS)' -peers '$(PEERS)' -docker $(DOCKER) \
 		-go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+
+.PHONY: dev-compare
+dev-compare: setup setup-compose ## Time make dev's loops against go build, ko, make final: out/dev-loop.json.
+	@$(call ladder_bin,dev-compare)
+	out/bin/dev-compare -repo . -docker $(DOCKER) -edits $(EDITS) -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 
 .PHONY: cache-demo
 cache-demo: setup setup-registry setup-buildkit ## Rebuild final from registry caches and a shared builder.
@@ -52,7 +59,9 @@ shared-builder: setup setup-buildkit ## Start a BuildKit daemon a team can share
 
 # The images the demos run: the official one, or where it cannot be
 # pulled, a stand-in offline/setup.sh builds.
-.PHONY: setup-registry setup-buildkit setup-sbom-scanner
+.PHONY: setup-compose setup-registry setup-buildkit setup-sbom-scanner
+setup-compose: ## Check the CLI has Compose (offline/ builds it where it has none).
+	@scripts/check-docker.sh compose 2>/dev/null || offline/setup.sh compose
 setup-registry: ## Get the registry image (cache-demo, release, test).
 	@scripts/check-docker.sh pull $(REGISTRY_IMAGE) 2>/dev/null || offline/setup.sh registry
 setup-buildkit: ## Get the BuildKit image of the shared builder (cache-demo, test).

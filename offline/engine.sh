@@ -191,9 +191,11 @@ buildx() {
 		return 0
 		;;
 	esac
-	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
+	# A buildx without its version stamp (v0.0.0), as this script built
+	# before, is refused by docker compose: build it again.
+	"$DOCKER" buildx version 2>/dev/null | grep -v ' v0\.0\.0' | grep -q . && return 0
 	say "building buildx $BUILDX_VERSION from its Go module into $plugins (about 2 min)"
-	go_install buildx "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION"
+	go_install buildx -ldflags "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION" "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION"
 	[[ ${1:-} == start ]] && return 0
 	finish
 	buildx install

@@ -12,6 +12,7 @@
 #     it), the printed line to out/logs/ladder.txt (make all prints it);
 #   - when the build fails: the log's last lines, and one line that says
 #     why (no engine, no buildx, a base image that cannot be pulled).
+# Progress is plain, as the log keeps it and make compare reads it.
 # BUILDX_GIT_INFO=0 spares buildx seven git calls whose answers only go into
 # provenance, which the final image does not carry (about 0.05 s).
 #
@@ -55,9 +56,9 @@ mkdir -p out/logs
 start=$(now)
 status=0
 if [ -t 1 ]; then
-	BUILDX_GIT_INFO=0 "$@" 2>&1 | tee "$log" || status=$?
+	BUILDKIT_PROGRESS=plain BUILDX_GIT_INFO=0 "$@" 2>&1 | tee "$log" || status=$?
 else
-	BUILDX_GIT_INFO=0 "$@" >"$log" 2>&1 || status=$?
+	BUILDKIT_PROGRESS=plain BUILDX_GIT_INFO=0 "$@" >"$log" 2>&1 || status=$?
 fi
 end=$(now)
 

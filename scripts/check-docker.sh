@@ -5,6 +5,7 @@
 # Usage: scripts/check-docker.sh            an engine answers, and buildx is there
 #        scripts/check-docker.sh engine     an engine answers
 #        scripts/check-docker.sh buildx     the CLI has buildx
+#        scripts/check-docker.sh compose    the CLI has Compose (make dev)
 #        scripts/check-docker.sh pull IMAGE...
 #                                           each image is here, or `docker pull` gets it
 #                                           (no time limit: only a failed pull fails)
@@ -49,8 +50,18 @@ check_engine() {
 }
 
 check_buildx() {
-	"$DOCKER" buildx version >/dev/null 2>&1 ||
+	local v
+	v=$("$DOCKER" buildx version 2>/dev/null) ||
 		die "the Docker CLI has no buildx: install the docker-buildx plugin (or run 'offline/setup.sh buildx' to build it from its Go module), then retry"
+	# A buildx built without its version stamp, which docker compose refuses.
+	case $v in
+	*" v0.0.0"*) die "the Docker CLI's buildx has no version ($v), which docker compose refuses: install the docker-buildx plugin (or run 'offline/setup.sh buildx'), then retry" ;;
+	esac
+}
+
+check_compose() {
+	"$DOCKER" compose version >/dev/null 2>&1 ||
+		die "the Docker CLI has no Compose: install the docker-compose plugin (or run 'offline/setup.sh compose' to build it from its Go module), then retry"
 }
 
 # pull IMAGE...: each image is here, or a pull gets it.
@@ -70,10 +81,11 @@ case "${1:-}" in
 	;;
 engine) check_engine ;;
 buildx) check_buildx ;;
+compose) check_compose ;;
 pull)
 	shift
 	[ $# -gt 0 ] || die "pull needs at least one image, e.g. scripts/check-docker.sh pull alpine:3.23"
 	pull "$@"
 	;;
-*) die "unknown argument '$1': use no argument, 'engine', 'buildx' or 'pull IMAGE...'" ;;
+*) die "unknown argument '$1': use no argument, 'engine', 'buildx', 'compose' or 'pull IMAGE...'" ;;
 esac

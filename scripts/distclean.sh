@@ -11,7 +11,7 @@
 #   - images: every IMAGE_PREFIX* tag, every image carrying a label
 #     (untagged ones included), the stand-ins (STAND_IN_PREFIX*) and the
 #     images make compare's ko peer loaded (ko.local/go-docker-peer-*);
-#   - the file of build flags offline/setup.sh wrote for those stand-ins;
+#   - the files of build flags offline/setup.sh wrote for those stand-ins;
 #   - the build-cache records of its cache mounts: every mount whose id
 #     starts with CACHE_ID_PREFIX (the ladder's, make compare's, the tests').
 # Official images (golang, alpine, registry) and other projects' build cache
@@ -79,7 +79,7 @@ if [ -n "$images" ]; then
 	"$DOCKER" image rm -f $images >/dev/null
 fi
 # The build flags offline/setup.sh wrote point at the stand-ins just removed.
-rm -f "$here"/../offline/build-flags-*.mk
+rm -f "$here"/../offline/build-flags-*.mk "$here"/../offline/compose-*.yaml
 
 # Cache mounts are build-cache records of type exec.cachemount whose
 # description names the mount's id.

@@ -54,3 +54,14 @@ func ParseBaseFlags(name string, b []byte) ([]string, error) {
 	}
 	return nil, fmt.Errorf("%s has no BASE_FLAGS := line: run make setup to write it again", name)
 }
+
+// ComposeStandIns is the file offline/setup.sh writes beside the base
+// flags for Compose (the same stand-ins as additional_contexts of
+// compose.yaml's build), or "" where there is none.
+func ComposeStandIns(root, goVersion, alpineVersion string) string {
+	f := filepath.Join(root, "offline", "compose-go"+goVersion+"-alpine"+alpineVersion+".yaml")
+	if _, err := os.Stat(f); err != nil {
+		return ""
+	}
+	return f
+}

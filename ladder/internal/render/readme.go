@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
@@ -157,6 +158,9 @@ func onePagePerBlock(pages []string, text map[string]string) error {
 		for _, m := range cacheDemoBlock.FindAllStringSubmatch(text[page], -1) {
 			names = append(names, strings.TrimSuffix("cache-demo:"+m[2], ":"))
 		}
+		for _, m := range devLoopBlock.FindAllStringSubmatch(text[page], -1) {
+			names = append(names, strings.TrimSuffix("dev-loop:"+m[2], ":"))
+		}
 		for _, name := range names {
 			if other, ok := on[name]; ok && other != page {
 				return fmt.Errorf("the generated block <!-- %s --> is on %s and %s: keep it on one page and link it from the other", name, other, page)
@@ -201,6 +205,15 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 			return "", err
 		}
 		if s, err = replaceCacheDemo(s, demo); err != nil {
+			return "", fmt.Errorf("%s: %w", page, err)
+		}
+	}
+	if devLoopBlock.MatchString(s) {
+		var dev devloop.Report
+		if err := readResult(u.out, "dev-loop.json", "make dev-compare", &dev); err != nil {
+			return "", err
+		}
+		if s, err = replaceDevLoop(s, dev); err != nil {
 			return "", fmt.Errorf("%s: %w", page, err)
 		}
 	}

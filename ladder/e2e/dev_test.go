@@ -1,0 +1,216 @@
+//go:build e2e
+
+package e2e
+
+// make dev and Compose, for real: each saved edit serves in a container
+// shaped like production; a broken edit leaves the old code serving and
+// says why in one line; Ctrl-C leaves nothing behind. And the Compose
+// example of docs/your-service.md runs.
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
+)
+
+// syncBuffer is a bytes.Buffer two goroutines may use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startMakeDev runs make dev in dir, in a process group of its own (as a
+// terminal does), under its own Compose project, and returns it once it
+// serves. stop sends Ctrl-C's SIGINT and waits.
+func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, args ...string) (out *syncBuffer, stop func()) {
+	t.Helper()
+	out = &syncBuffer{}
+	cmd := exec.Command("make", append([]string{"dev", "PORT=" + port, "IMAGE_PREFIX=" + imagePrefix}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "COMPOSE_PROJECT_NAME="+project)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Errorf("make dev still running 60 s after SIGINT:\n%s", out)
+		}
+	}
+	t.Cleanup(stop)
+	if _, err := devloop.WaitServing(ctx, port, "Hello, ", 10*time.Minute); err != nil {
+		t.Fatalf("make dev: %v\n%s", err, out)
+	}
+	return out, stop
+}
+
+func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
+	ctx := engine(t)
+	dir := copyRepo(t)
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := "go-docker-e2e-dev-" + repo.NewRunID()
+	out, stop := startMakeDev(t, ctx, dir, port, project)
+	container := project + "-app-dev-1"
+
+	// A stale answer never counts: the old code serves, and a probe for a
+	// marker it does not carry times out instead of passing.
+	if _, err := devloop.WaitServing(ctx, port, "Hello, never served!", 2*time.Second); err == nil {
+		t.Fatal("WaitServing counted an answer without its marker")
+	}
+
+	// A saved edit: the new marker served, by a healthy container with the
+	// production shape.
+	good := editGreeting(t, dir)
+	before := time.Now()
+	if _, err := devloop.WaitServing(ctx, port, good, 2*time.Minute); err != nil {
+		t.Fatalf("after an edit: %v\n%s", err, out)
+	}
+	if _, err := devloop.WaitHealthy(ctx, docker, container, before, time.Minute); err != nil {
+		t.Errorf("after an edit: %v", err)
+	}
+	shape, err := docker.Output(ctx, "inspect", "--format", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.Config.User}}", container)
+	if err != nil || strings.TrimSpace(shape) != "true [ALL] 65532:65532" {
+		t.Errorf("the dev container: read-only, capabilities, user = %q (%v), want true [ALL] 65532:65532", shape, err)
+	}
+
+	// A broken edit: one line names the compile error, the container is not
+	// restarted, and the last good code still answers.
+	started, _ := docker.Output(ctx, "inspect", "--format", "{{.State.StartedAt}}", container)
+	main := filepath.Join(dir, "dependencies", "main.go")
+	b := readFile(t, main)
+	if err := os.WriteFile(main, []byte(b+"\nfunc broken( {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, regexp.MustCompile(`(?m)^dev: .*main\.go: compile error: .*main\.go:\d+:\d+: .*\(the last good build still serves\)$`))
+	if _, err := devloop.WaitServing(ctx, port, good, 5*time.Second); err != nil {
+		t.Errorf("after a broken edit, the last good code does not answer: %v", err)
+	}
+	if now, _ := docker.Output(ctx, "inspect", "--format", "{{.State.StartedAt}}", container); now != started {
+		t.Errorf("a broken edit restarted the container (started %s, now %s)", started, now)
+	}
+
+	// The next good save recovers.
+	if err := os.WriteFile(main, []byte(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := editGreeting(t, dir)
+	if _, err := devloop.WaitServing(ctx, port, again, 2*time.Minute); err != nil {
+		t.Fatalf("after a fixed edit: %v\n%s", err, out)
+	}
+
+	// Ctrl-C: no container or network of the project is left.
+	stop()
+	for _, kind := range []string{"ps -aq", "network ls -q"} {
+		args := append(strings.Fields(kind), "--filter", "label=com.docker.compose.project="+project)
+		if left, err := docker.Output(ctx, args...); err != nil || strings.TrimSpace(left) != "" {
+			t.Errorf("after Ctrl-C, docker %s finds %q (%v): want nothing of the project", kind, left, err)
+		}
+	}
+}
+
+// waitFor waits until out matches re.
+func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !re.MatchString(out.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no line matching %s in make dev's output:\n%s", re, out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The Compose example of docs/your-service.md, run: its api service built
+// from final.Dockerfile for a service of its own (testdata/yours, whose
+// main package is ./cmd/yours where the example says ./cmd/api), and its
+// smoke service, which starts once api is healthy and fetches /healthz.
+func TestComposeExampleOfYourServiceRuns(t *testing.T) {
+	ctx := engine(t)
+	dir := yoursService(t)
+	doc := readFile(t, filepath.Join(repoRoot(t), "docs", "your-service.md"))
+	m := regexp.MustCompile("(?s)<!-- compose -->\n```yaml\n(.*?)```\n<!-- /compose -->").FindStringSubmatch(doc)
+	if m == nil || !strings.Contains(m[1], "PACKAGE: ./cmd/api") {
+		t.Fatal("docs/your-service.md has no <!-- compose --> block building PACKAGE: ./cmd/api")
+	}
+	example := strings.Replace(m[1], "PACKAGE: ./cmd/api", "PACKAGE: ./cmd/yours", 1)
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range regexp.MustCompile(`(?m)^\s+image: (\S+)$`).FindAllStringSubmatch(example, -1) {
+		officialBaseForTheTest(t, ctx, img[1])
+	}
+	files := []string{"-f", "compose.yaml"}
+	if contexts := standInContexts(docker.BaseFlags); contexts != "" {
+		override := "services:\n  api:\n    build:\n      additional_contexts:\n" + contexts
+		if err := os.WriteFile(filepath.Join(dir, "stand-ins.yaml"), []byte(override), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, "-f", "stand-ins.yaml")
+	}
+	project := "go-docker-e2e-compose-" + repo.NewRunID()
+	compose := func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "docker", append(append([]string{"compose", "-p", project}, files...), args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	t.Cleanup(func() { compose("down", "--volumes", "--rmi", "local") })
+	out, err := compose("up", "--build", "--exit-code-from", "smoke")
+	if err != nil {
+		t.Fatalf("docker compose up of the example: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`smoke-1\s+\|\s+ok`).MatchString(out) {
+		t.Errorf("the smoke service did not print /healthz's ok:\n%s", out)
+	}
+}
+
+// standInContexts are the --build-context flags as Compose's
+// additional_contexts lines, or "" when builds use the official images.
+func standInContexts(flags []string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(flags); i++ {
+		if flags[i] == "--build-context" {
+			name, target, _ := strings.Cut(flags[i+1], "=")
+			b.WriteString("        \"" + name + "\": \"" + target + "\"\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,187 @@
+package devloop
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// container is the name Compose gives a service's one container.
+func (b *Bench) container(service string) string { return b.Project + "-" + service + "-1" }
+
+// FastDirect is the fast loop's commands run from the write on: go build
+// for the engine's Linux, docker restart, first 200.
+func (b *Bench) FastDirect() (LoopReport, error) {
+	l := LoopReport{Name: "fast loop", Mode: "direct", Parts: []string{"compile", "restart", "first answer"}, hasCheck: true,
+		Summary: "go build here for the engine's Linux into a folder the container mounts, then docker restart"}
+	arch, err := b.Docker.Output(b.Ctx, "version", "--format", "{{.Server.Arch}}")
+	if err != nil {
+		return l, err
+	}
+	comp, err := NewCompiler(b.Dir, "./dependencies", filepath.Join(b.Dir, "out", "dev", "bin"), strings.TrimSpace(arch))
+	if err != nil {
+		return l, err
+	}
+	if _, err := comp.Build(b.Ctx); err != nil {
+		return l, err
+	}
+	defer b.compose.Run(context.WithoutCancel(b.Ctx), "--profile", "dev", "down", "--remove-orphans")
+	if _, err := b.compose.Run(b.Ctx, "--profile", "dev", "up", "--detach", "--wait", "app-dev"); err != nil {
+		return l, err
+	}
+	name := b.container("app-dev")
+	err = b.loop(&l, func() (Sample, error) {
+		marker, t0, err := b.edit()
+		if err != nil {
+			return Sample{}, err
+		}
+		if _, err := comp.Build(b.Ctx); err != nil {
+			return Sample{}, err
+		}
+		t1 := time.Now()
+		if _, err := b.Docker.Output(b.Ctx, "restart", "--timeout", "10", name); err != nil {
+			return Sample{}, err
+		}
+		t2 := time.Now()
+		return b.served(name, marker, t0, t1, map[string]time.Time{"compile": t1, "restart": t2, "first answer": {}})
+	})
+	return l, err
+}
+
+// served waits for the marker and the container's health, and makes the
+// sample: each part ends at its time, in order from t0 ("first answer"
+// ends when the marker came). since is when the new container started
+// at the earliest.
+func (b *Bench) served(container, marker string, t0, startedAfter time.Time, ends map[string]time.Time) (Sample, error) {
+	t3, err := WaitServing(b.Ctx, b.port, marker, 120*time.Second)
+	if err != nil {
+		return Sample{}, err
+	}
+	s := Sample{Serving: since(t0, t3), Parts: map[string]float64{}}
+	if container != "" {
+		t4, err := WaitHealthy(b.Ctx, b.Docker, container, startedAfter, 60*time.Second)
+		if err != nil {
+			return Sample{}, err
+		}
+		s.Healthy = since(t0, t4)
+	}
+	prev := t0
+	for _, part := range orderedParts(ends, t3) {
+		s.Parts[part.name] = since(prev, part.at)
+		prev = part.at
+	}
+	return s, nil
+}
+
+type partEnd struct {
+	name string
+	at   time.Time
+}
+
+// orderedParts sorts the parts by their end; "first answer" (a zero
+// time) ends at t3.
+func orderedParts(ends map[string]time.Time, t3 time.Time) []partEnd {
+	var out []partEnd
+	for k, v := range ends {
+		if v.IsZero() {
+			v = t3
+		}
+		out = append(out, partEnd{k, v})
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].at.Before(out[j-1].at); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// events collects a loop's events, for one edit at a time.
+type events struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+func (e *events) hear(ev Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.seen == nil {
+		e.seen = map[string]time.Time{}
+	}
+	if _, ok := e.seen[ev.Step]; !ok {
+		e.seen[ev.Step] = ev.At
+	}
+}
+
+// take returns what was heard since the last take, and forgets it.
+func (e *events) take() map[string]time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.seen
+	e.seen = nil
+	return s
+}
+
+// FastWatcher is make dev itself (the fast loop, in this process): the
+// watcher notices the write, compiles, restarts.
+func (b *Bench) FastWatcher() (LoopReport, error) {
+	l := LoopReport{Name: "fast loop", Mode: "watcher", Parts: []string{"watcher wait", "compile", "restart", "first answer"}, hasCheck: true,
+		Summary: "make dev: file events (fsnotify), then the same compile and restart"}
+	var ev events
+	marker0, _, err := b.edit() // what the loop's first build serves
+	if err != nil {
+		return l, err
+	}
+	ctx, cancel := context.WithCancel(b.Ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- Fast(ctx, Options{Compose: b.compose, Program: "./dependencies", Port: b.port, GoVersion: b.GoVersion, Out: io.Discard, Event: ev.hear})
+	}()
+	defer func() { cancel(); <-done }()
+	if err := b.ready(marker0); err != nil {
+		return l, err
+	}
+	name := b.container("app-dev")
+	err = b.loop(&l, func() (Sample, error) {
+		ev.take()
+		marker, t0, err := b.edit()
+		if err != nil {
+			return Sample{}, err
+		}
+		s, err := b.served(name, marker, t0, t0, map[string]time.Time{})
+		seen := ev.take()
+		s.Parts = partsFrom(t0, seen, []string{"changed", "compiled", "restarted"}, []string{"watcher wait", "compile", "restart"}, s.Serving)
+		return s, err
+	})
+	return l, err
+}
+
+// partsFrom turns the events' times into parts: each from the previous
+// event (t0 first) to its own; "first answer" the rest of serving.
+func partsFrom(t0 time.Time, seen map[string]time.Time, steps, names []string, serving float64) map[string]float64 {
+	parts := map[string]float64{}
+	prev := t0
+	for i, step := range steps {
+		at, ok := seen[step]
+		if !ok {
+			continue
+		}
+		parts[names[i]] = since(prev, at)
+		prev = at
+	}
+	parts["first answer"] = serving - since(t0, prev)
+	return parts
+}
+
+// ready waits until a loop serves marker, then a little longer: the loop
+// watches files from just after it serves.
+func (b *Bench) ready(marker string) error {
+	if _, err := WaitServing(b.Ctx, b.port, marker, 5*time.Minute); err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	return nil
+}
