@@ -73,7 +73,8 @@ func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, 
 		}
 	}
 	t.Cleanup(stop)
-	if _, err := devloop.WaitServing(ctx, port, "Hello, ", 10*time.Minute); err != nil {
+	waitFor(t, out, regexp.MustCompile(`(?m)^dev: serving http://127\.0\.0\.1:`+port+`/`), 10*time.Minute)
+	if _, err := devloop.WaitServing(ctx, port, "Hello, ", time.Minute); err != nil {
 		t.Fatalf("make dev: %v\n%s", err, out)
 	}
 	return out, stop
@@ -98,33 +99,39 @@ func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 
 	// A saved edit: the new marker served, by a healthy container with the
 	// production shape.
+	starts := serverStarts(t, ctx, container)
 	good := editGreeting(t, dir)
-	before := time.Now()
 	if _, err := devloop.WaitServing(ctx, port, good, 2*time.Minute); err != nil {
 		t.Fatalf("after an edit: %v\n%s", err, out)
 	}
-	if _, err := devloop.WaitHealthy(ctx, docker, container, before, time.Minute); err != nil {
-		t.Errorf("after an edit: %v", err)
+	if _, err := devloop.CheckHealth(ctx, docker, container, time.Minute); err != nil {
+		t.Errorf("after an edit, the image's health check: %v", err)
+	}
+	if status, err := docker.Output(ctx, "inspect", "--format", "{{.State.Health.Status}}", container); err != nil || strings.TrimSpace(status) != "healthy" {
+		t.Errorf("after an edit, the container's health status is %q (%v), want healthy", status, err)
+	}
+	if n := serverStarts(t, ctx, container); n != starts+1 {
+		t.Errorf("after an edit, the server started %d times more, want once", n-starts)
 	}
 	shape, err := docker.Output(ctx, "inspect", "--format", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.Config.User}}", container)
 	if err != nil || strings.TrimSpace(shape) != "true [ALL] 65532:65532" {
 		t.Errorf("the dev container: read-only, capabilities, user = %q (%v), want true [ALL] 65532:65532", shape, err)
 	}
 
-	// A broken edit: one line names the compile error, the container is not
+	// A broken edit: one line names the compile error, the server is not
 	// restarted, and the last good code still answers.
-	started, _ := docker.Output(ctx, "inspect", "--format", "{{.State.StartedAt}}", container)
+	starts = serverStarts(t, ctx, container)
 	main := filepath.Join(dir, "dependencies", "main.go")
 	b := readFile(t, main)
 	if err := os.WriteFile(main, []byte(b+"\nfunc broken( {\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, out, regexp.MustCompile(`(?m)^dev: .*main\.go: compile error: .*main\.go:\d+:\d+: .*\(the last good build still serves\)$`))
+	waitFor(t, out, regexp.MustCompile(`(?m)^dev: .*main\.go: compile error: .*main\.go:\d+:\d+: .*\(the last good build still serves\)$`), 2*time.Minute)
 	if _, err := devloop.WaitServing(ctx, port, good, 5*time.Second); err != nil {
 		t.Errorf("after a broken edit, the last good code does not answer: %v", err)
 	}
-	if now, _ := docker.Output(ctx, "inspect", "--format", "{{.State.StartedAt}}", container); now != started {
-		t.Errorf("a broken edit restarted the container (started %s, now %s)", started, now)
+	if n := serverStarts(t, ctx, container); n != starts {
+		t.Errorf("a broken edit restarted the server (%d starts more)", n-starts)
 	}
 
 	// The next good save recovers.
@@ -146,10 +153,21 @@ func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 	}
 }
 
-// waitFor waits until out matches re.
-func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp) {
+// serverStarts counts the server's "listening" log lines in the container:
+// one per start of the process.
+func serverStarts(t *testing.T, ctx context.Context, container string) int {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
+	logs, err := docker.CombinedOutput(ctx, "logs", container)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(logs, `"msg":"listening"`)
+}
+
+// waitFor waits until out matches re.
+func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !re.MatchString(out.String()) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no line matching %s in make dev's output:\n%s", re, out)

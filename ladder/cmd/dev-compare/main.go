@@ -31,8 +31,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 type options struct {
-	repo, docker, goVersion, alpineVersion string
-	edits                                  int
+	repo, docker, goVersion, alpineVersion, loops string
+	edits                                         int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -41,6 +41,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
 	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
 	fs.IntVar(&o.edits, "edits", 5, "timed edits per loop (after one untimed)")
+	fs.StringVar(&o.loops, "loops", "", "some loops only, by key: final,native,fast,fast-watcher,image,image-watcher,ko (empty: all; final always runs first)")
 	fs.StringVar(&o.goVersion, "go-version", project.DefaultGoVersion, "GO_VERSION")
 	fs.StringVar(&o.alpineVersion, "alpine-version", project.DefaultAlpineVersion, "ALPINE_VERSION")
 	if err := cli.Parse(fs, args, stderr, "make dev-compare EDITS=5"); err != nil {
@@ -74,9 +75,16 @@ func compare(ctx context.Context, o options, stderr io.Writer) error {
 	defer cleanup(p, b)
 	rep := devloop.Report{GeneratedAt: time.Now().UTC(), Edits: o.edits, StandInBases: p.Docker.StandInBases(), GoVersion: o.goVersion}
 	// make final first: the fast loops run the image it builds.
-	for _, loop := range []func() (devloop.LoopReport, error){b.MakeFinal, b.Native, b.FastDirect, b.FastWatcher,
-		b.ImageDirect, b.ImageWatcher, func() (devloop.LoopReport, error) { return b.Ko(tmp) }} {
-		l, err := loop()
+	loops := []struct {
+		key string
+		run func() (devloop.LoopReport, error)
+	}{{"final", b.MakeFinal}, {"native", b.Native}, {"fast", b.FastDirect}, {"fast-watcher", b.FastWatcher},
+		{"image", b.ImageDirect}, {"image-watcher", b.ImageWatcher}, {"ko", func() (devloop.LoopReport, error) { return b.Ko(tmp) }}}
+	for _, loop := range loops {
+		if o.loops != "" && loop.key != "final" && !strings.Contains(","+o.loops+",", ","+loop.key+",") {
+			continue
+		}
+		l, err := loop.run()
 		if err != nil {
 			return err
 		}

@@ -55,11 +55,17 @@ func (b *Bench) ImageWatcher() (LoopReport, error) {
 	if err := b.ready(marker0); err != nil {
 		return l, err
 	}
+	if err := ev.wait("watching", done); err != nil {
+		return l, err
+	}
 	name := b.container("app")
 	err = b.loop(&l, func() (Sample, error) {
 		ev.take()
 		marker, t0, err := b.edit()
 		if err != nil {
+			return Sample{}, err
+		}
+		if err := ev.wait("compiled", done); err != nil {
 			return Sample{}, err
 		}
 		s, err := b.served(name, marker, t0, t0, map[string]time.Time{})

@@ -59,6 +59,18 @@ func (c *Compiler) Build(ctx context.Context) (time.Duration, error) {
 	return took, os.Rename(tmp, c.Binary())
 }
 
+// BuildRunner compiles devrun (ladder/cmd/devrun), the container's PID 1
+// that restarts the server on SIGHUP, beside the server.
+func (c *Compiler) BuildRunner(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(c.Out, "devrun"), "./cmd/devrun")
+	cmd.Dir = filepath.Join(c.Root, "ladder")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+c.Arch)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building devrun: %s", FirstError(string(out), err))
+	}
+	return nil
+}
+
 // compileError is a compiler message: file:line:col: text.
 var compileError = regexp.MustCompile(`(?m)^\S+\.go:\d+(:\d+)?: .*$`)
 

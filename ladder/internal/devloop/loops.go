@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/docker"
 )
 
 // Options are a loop's: where it serves, and what it tells.
@@ -27,7 +29,7 @@ type Options struct {
 
 // An Event is a step of the fast loop that just ended.
 type Event struct {
-	Step string // "changed", "compiled", "failed" or "restarted"
+	Step string // "watching", "changed", "compiled", "failed" or "restarted"
 	At   time.Time
 	Err  error
 }
@@ -40,7 +42,9 @@ func (o Options) event(step string, err error) {
 
 // Fast is the fast loop: the production image runs the binary this
 // machine compiles into out/dev/bin (mounted read-only at /app), and each
-// saved edit compiles again and restarts the container on the new binary.
+// saved edit compiles again and restarts the server on the new binary:
+// devrun, the container's first process, starts it again on SIGHUP, so the
+// container itself, its network and health check stay.
 // The old binary serves while the new one compiles; a build that fails
 // leaves it serving and prints the compiler's first message. It returns
 // when ctx ends, the container removed.
@@ -60,6 +64,9 @@ func Fast(ctx context.Context, o Options) error {
 	if _, err := comp.Build(ctx); err != nil {
 		return fmt.Errorf("the first build failed: %v", err)
 	}
+	if err := comp.BuildRunner(ctx); err != nil {
+		return err
+	}
 	defer func() {
 		if _, err := c.Run(context.WithoutCancel(ctx), "--profile", "dev", "down", "--remove-orphans", "--timeout", "10"); err != nil {
 			fmt.Fprintln(o.Out, "dev: stopping:", err)
@@ -74,8 +81,11 @@ func Fast(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "dev: serving http://127.0.0.1:%s/ (the fast loop: each saved .go file is compiled here and the container restarted; Ctrl-C stops it)\n", o.Port)
-	return Watch(ctx, c.Root, func(paths []string) {
+	ready := func() {
+		o.event("watching", nil)
+		fmt.Fprintf(o.Out, "dev: serving http://127.0.0.1:%s/ (the fast loop: each saved .go file is compiled here and the server restarted; Ctrl-C stops it)\n", o.Port)
+	}
+	return Watch(ctx, c.Root, ready, func(paths []string) {
 		o.event("changed", nil)
 		what := names(c.Root, paths)
 		took, err := comp.Build(ctx)
@@ -86,13 +96,21 @@ func Fast(ctx context.Context, o Options) error {
 		}
 		o.event("compiled", nil)
 		start := time.Now()
-		if _, err := c.Docker.Output(ctx, "restart", "--timeout", "10", strings.TrimSpace(id)); err != nil {
+		if err := Restart(ctx, c.Docker, strings.TrimSpace(id)); err != nil {
 			fmt.Fprintf(o.Out, "dev: %s: compiled, but the restart failed: %v\n", what, err)
 			return
 		}
 		o.event("restarted", nil)
 		fmt.Fprintf(o.Out, "dev: %s: compiled in %.2f s, restarted in %.2f s\n", what, took.Seconds(), time.Since(start).Seconds())
 	})
+}
+
+// Restart has the container's devrun start the server again, on the new
+// binary: SIGTERM to the old process, which finishes its requests, then the
+// new one. A restart of the container would cost about 0.3 s more.
+func Restart(ctx context.Context, d docker.Docker, container string) error {
+	_, err := d.Output(ctx, "kill", "--signal", "HUP", container)
+	return err
 }
 
 // Image is the image loop: Compose's own watch (`docker compose up
@@ -146,6 +164,8 @@ func relay(r io.Reader, o Options) {
 		line := sc.Text()
 		fmt.Fprintln(o.Out, line)
 		switch {
+		case strings.Contains(line, "Watch enabled"):
+			o.event("watching", nil)
 		case strings.Contains(line, "after changes were detected"):
 			o.event("changed", nil)
 			recent = recent[:0]

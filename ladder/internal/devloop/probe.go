@@ -2,6 +2,7 @@ package devloop
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,7 +23,9 @@ const pollEvery = 5 * time.Millisecond
 func WaitServing(ctx context.Context, port, marker string, limit time.Duration) (time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	// A request sent while the server restarts can hang in Docker's proxy;
+	// a short timeout asks again instead of waiting it out.
+	client := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
 	last := "no answer"
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/", nil)
@@ -61,6 +64,33 @@ func WaitHealthy(ctx context.Context, d docker.Docker, container string, since t
 		select {
 		case <-ctx.Done():
 			return time.Time{}, fmt.Errorf("container %s not healthy within %s (last: %s)", container, limit, strings.TrimSpace(out))
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// CheckHealth runs the image's own health check command in the container
+// (what Docker runs on its interval) until it passes, and returns when it
+// did: the fast loop keeps its container, so its health status would only
+// look at the new process on the next interval.
+func CheckHealth(ctx context.Context, d docker.Docker, container string, limit time.Duration) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	js, err := d.Output(ctx, "inspect", "--format", "{{json .Config.Healthcheck.Test}}", container)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var test []string
+	if err := json.Unmarshal([]byte(js), &test); err != nil || len(test) < 2 || test[0] != "CMD" {
+		return time.Time{}, fmt.Errorf("container %s: no exec-form health check (%s)", container, strings.TrimSpace(js))
+	}
+	for {
+		if _, err = d.Output(ctx, append([]string{"exec", container}, test[1:]...)...); err == nil {
+			return time.Now(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("container %s: its health check did not pass within %s: %v", container, limit, err)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

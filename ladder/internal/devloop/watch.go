@@ -33,8 +33,9 @@ func Source(path string) bool {
 // Watch calls changed with the source files written since the last call,
 // once their events have settled, until ctx ends. It watches root and
 // every folder below it but skipDirs; a folder created later is watched
-// from then on.
-func Watch(ctx context.Context, root string, changed func(paths []string)) error {
+// from then on. ready, if set, is called once every folder is watched: a
+// write before then may go unseen.
+func Watch(ctx context.Context, root string, ready func(), changed func(paths []string)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -42,6 +43,9 @@ func Watch(ctx context.Context, root string, changed func(paths []string)) error
 	defer w.Close()
 	if err := addTree(w, root); err != nil {
 		return err
+	}
+	if ready != nil {
+		ready()
 	}
 	pending := map[string]bool{}
 	timer := time.NewTimer(time.Hour)
