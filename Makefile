@@ -11,6 +11,8 @@
 # purpose: GNU make 3.81 and bash 3.2 (as macOS ships them), a BSD userland.
 
 SHELL := bash
+# make 3.81 ignores .SHELLFLAGS: a recipe line of several commands that must
+# stop at the first failure says so itself (set -o pipefail; ...).
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
@@ -50,7 +52,7 @@ BUILDX := $(strip $(DOCKER) buildx build --build-arg GO_VERSION=$(GO_VERSION) --
 	$(BASE_FLAGS) $(BUILD_FLAGS) --label $(PROJECT_LABEL)=true)
 # scripts/build.sh runs the build as given, then prints the image, its size
 # (base + rung) and the build time.
-BUILD := @scripts/build.sh
+BUILD := scripts/build.sh
 TAG := $(if $(filter-out latest,$(IMAGE_TAG)),:$(IMAGE_TAG))
 # make final PLATFORM=linux/arm64 tags go-docker-final:latest-linux-arm64: it
 # never replaces the image this machine runs.
@@ -74,28 +76,28 @@ help: ## Show this help.
 .PHONY: simple multi-stage dependencies buildkit mounts final
 
 simple:
-	$(BUILD) $(BUILDX) -f dockerfiles/simple.Dockerfile -t $(IMAGE_PREFIX)simple$(TAG) .
+	@$(BUILD) $(BUILDX) -f dockerfiles/simple.Dockerfile -t $(IMAGE_PREFIX)simple$(TAG) .
 
 multi-stage:
-	$(BUILD) $(BUILDX) -f dockerfiles/multi-stage.Dockerfile -t $(IMAGE_PREFIX)multi-stage$(TAG) .
+	@$(BUILD) $(BUILDX) -f dockerfiles/multi-stage.Dockerfile -t $(IMAGE_PREFIX)multi-stage$(TAG) .
 
 dependencies:
-	$(BUILD) $(BUILDX) -f dockerfiles/dependencies.Dockerfile -t $(IMAGE_PREFIX)dependencies$(TAG) .
+	@$(BUILD) $(BUILDX) -f dockerfiles/dependencies.Dockerfile -t $(IMAGE_PREFIX)dependencies$(TAG) .
 
 buildkit:
-	$(BUILD) $(BUILDX) -f dockerfiles/buildkit.Dockerfile -t $(IMAGE_PREFIX)buildkit$(TAG) .
+	@$(BUILD) $(BUILDX) -f dockerfiles/buildkit.Dockerfile -t $(IMAGE_PREFIX)buildkit$(TAG) .
 
 mounts:
-	$(BUILD) $(BUILDX) -f dockerfiles/mounts.Dockerfile -t $(IMAGE_PREFIX)mounts$(TAG) .
+	@$(BUILD) $(BUILDX) -f dockerfiles/mounts.Dockerfile -t $(IMAGE_PREFIX)mounts$(TAG) .
 
 # The same image ID from any clone of one commit: the Dockerfile dates
 # every file 1970-01-01, and BuildKit dates the image SOURCE_DATE_EPOCH (the
-# last commit's time). No provenance: it records when the image was built.
+# last commit's time, read in make/inputs.mk). No provenance: it records when the image was built.
 # Layers stored uncompressed and unpacked at once: gzip is the slowest part
 # of exporting, and an image that stays in your engine never needs it (to
 # push, build with the default export: docs/final.md).
 final:
-	$(BUILD) $(BUILDX) --build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM) )\
+	@$(BUILD) $(BUILDX) --build-arg VERSION=$(VERSION) $(if $(PLATFORM),--platform $(PLATFORM) )\
 		--build-arg SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) --provenance=false \
 		--output type=image,unpack=true,compression=uncompressed \
 		-f final.Dockerfile -t $(FINAL_IMAGE) .
@@ -106,6 +108,10 @@ all: setup ## Build every rung and print them as one table.
 	@for r in $(RUNG_NAMES); do $(MAKE) $$r >/dev/null || exit 1; done
 	@printf '%-24s %8s   %s\n' IMAGE SIZE BUILD
 	@cat out/logs/ladder.txt
+
+check_port = [[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
+	{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make $(1) PORT=3000)" >&2; exit 2; }
+run_image = $(if $(filter final,$(RUNG)),$(FINAL_IMAGE),$(IMAGE_PREFIX)$(RUNG)$(TAG))
 
 .PHONY: run
 run: ## Run a rung's image on 127.0.0.1:PORT: make run RUNG=final PORT=8080.
@@ -118,23 +124,22 @@ run: ## Run a rung's image on 127.0.0.1:PORT: make run RUNG=final PORT=8080.
 		and this engine is $$engine: it starts only where QEMU emulates it (Docker Desktop); elsewhere it fails with exec format error" >&2,:)
 	@echo "serving $(run_image) on http://127.0.0.1:$(PORT)/, to this machine only (Ctrl-C stops it)"
 	$(DOCKER) run --rm -p 127.0.0.1:$(PORT):8080 $(run_image)
-check_port = [[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
-	{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make $(1) PORT=3000)" >&2; exit 2; }
-run_image = $(if $(filter final,$(RUNG)),$(FINAL_IMAGE),$(IMAGE_PREFIX)$(RUNG)$(TAG))
 
 # make dev: the fast loop is a program of ladder/ (it compiles each saved
-# edit here and restarts the container: docs/dev-loop.md); the image loop
-# is Compose's own watch. Ctrl-C stops either and removes its containers.
+# edit here, and the server restarts on it inside its container:
+# docs/dev-loop.md); the image loop is Compose's own watch, which needs no
+# Go. Ctrl-C stops either and removes its containers.
 .PHONY: dev
 dev: setup setup-compose ## Serve each saved edit in a container: make dev [LOOP=image] [PORT=8080].
 ifeq ($(LOOP),image)
 	@trap '$(COMPOSE) down --remove-orphans' EXIT; \
 	PORT=$(PORT) $(COMPOSE) up --build --watch app
 else
-	@$(MAKE) final
+	@$(MAKE) final IMAGE_TAG=latest PLATFORM=
 	@$(call ladder_bin,dev)
-	out/bin/dev -loop fast -port $(PORT) -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+	out/bin/dev -loop fast -docker $(DOCKER) -port $(PORT) -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 endif
+ladder_bin = cd ladder && go build -o ../out/bin/$(1) ./cmd/$(1)
 
 .PHONY: images
 images: ## List this project's images (docker images).
@@ -151,9 +156,13 @@ setup: ## Check Docker, and get the base images (offline/ stands in without a re
 base-flags: ## Print the stand-in flags for a docker build you type (empty: none).
 	@echo $(BASE_FLAGS)
 
+.PHONY: setup-compose
+setup-compose: ## Check the CLI has Compose (offline/ builds it where it has none).
+	@scripts/check-docker.sh compose 2>/dev/null || offline/setup.sh compose
+
 .PHONY: clean
 clean: ## Remove this project's images and out/ (base images and caches stay).
-	@ids=$$($(DOCKER) images -q --filter 'reference=$(IMAGE_PREFIX)*' | sort -u); \
+	@set -eu -o pipefail; ids=$$($(DOCKER) images -q --filter 'reference=$(IMAGE_PREFIX)*' | sort -u); \
 	if [[ -n $$ids ]]; then $(DOCKER) image rm -f $$ids >/dev/null; fi
 	rm -rf out
 

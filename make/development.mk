@@ -34,7 +34,7 @@ test-e2e: setup setup-registry setup-buildkit setup-sbom-scanner setup-compose #
 .PHONY: lint
 lint: setup ## gofmt, go vet, actionlint, and BuildKit's checks on every Dockerfile.
 	@mkdir -p out/logs
-	@out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
+	@set -o pipefail; out=$$(gofmt -l . ); if [[ -n $$out ]]; then echo "gofmt needed on: $$out" >&2; exit 1; fi
 	go vet ./...
 	cd ladder && go vet ./... && go vet -tags e2e ./e2e
 	$(SBOM_SCANNER_GO) go vet $(SBOM_SCANNER_FLAGS) ./...

@@ -7,11 +7,11 @@
 RUNS  ?= 3
 RUNGS ?=
 PEERS ?= all
-# Timed edits per loop in make dev-compare.
+# Timed edits per loop in make dev-compare, and which loops (empty: all).
 EDITS ?= 5
+LOOPS ?=
 # The port on 127.0.0.1 of make shared-builder's BuildKit daemon.
 SHARED_BUILDER_PORT ?= 1234
-ladder_bin = cd ladder && go build -o ../out/bin/$(1) ./cmd/$(1)
 
 ##@ Measuring
 
@@ -24,7 +24,7 @@ compare: setup ## Time every rung and the peers against go build: out/compare.*.
 .PHONY: dev-compare
 dev-compare: setup setup-compose ## Time make dev's loops against go build, ko, make final: out/dev-loop.json.
 	@$(call ladder_bin,dev-compare)
-	out/bin/dev-compare -repo . -docker $(DOCKER) -edits $(EDITS) -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
+	out/bin/dev-compare -repo . -docker $(DOCKER) -edits $(EDITS) -loops '$(LOOPS)' -go-version $(GO_VERSION) -alpine-version $(ALPINE_VERSION)
 
 .PHONY: cache-demo
 cache-demo: setup setup-registry setup-buildkit ## Rebuild final from registry caches and a shared builder.
@@ -32,12 +32,12 @@ cache-demo: setup setup-registry setup-buildkit ## Rebuild final from registry c
 	out/bin/cache-demo -repo . -docker $(DOCKER)
 
 .PHONY: readme
-readme: ## Copy the figures into README.md and docs/, and rerun every transcript.
+readme: ## Copy every out/*.json's figures into the docs, and rerun each transcript.
 	@$(call ladder_bin,readme)
 	out/bin/readme -repo . -transcripts
 
 .PHONY: readme-results
-readme-results: ## Copy the last compare and cache-demo results into README.md and docs/.
+readme-results: ## Copy the last compare, cache-demo, dev-compare results into the docs.
 	@$(call ladder_bin,readme)
 	out/bin/readme -repo .
 
@@ -59,9 +59,7 @@ shared-builder: setup setup-buildkit ## Start a BuildKit daemon a team can share
 
 # The images the demos run: the official one, or where it cannot be
 # pulled, a stand-in offline/setup.sh builds.
-.PHONY: setup-compose setup-registry setup-buildkit setup-sbom-scanner
-setup-compose: ## Check the CLI has Compose (offline/ builds it where it has none).
-	@scripts/check-docker.sh compose 2>/dev/null || offline/setup.sh compose
+.PHONY: setup-registry setup-buildkit setup-sbom-scanner
 setup-registry: ## Get the registry image (cache-demo, release, test).
 	@scripts/check-docker.sh pull $(REGISTRY_IMAGE) 2>/dev/null || offline/setup.sh registry
 setup-buildkit: ## Get the BuildKit image of the shared builder (cache-demo, test).

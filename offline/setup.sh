@@ -52,7 +52,8 @@ COMPOSE_FILE=$offline/compose-go$GO_VERSION-alpine$ALPINE_VERSION.yaml
 
 # buildx: current CLIs need it for 'docker build'.
 ensure_buildx() {
-	"$offline/../scripts/check-docker.sh" buildx 2>/dev/null && return 0
+	# One without its version stamp (v0.0.0) is built again: Compose refuses it.
+	"$DOCKER" buildx version 2>/dev/null | grep -v ' v0\.0\.0' | grep -q . && return 0
 	command -v go >/dev/null 2>&1 ||
 		die "the Docker CLI has no buildx and Go is not installed to build it: install the docker-buildx plugin and retry"
 	workdir
@@ -70,6 +71,7 @@ ensure_buildx() {
 # Compose: `docker compose` for make dev and compose.yaml, where the CLI has
 # no plugin (Docker Desktop ships one).
 ensure_compose() {
+	ensure_buildx
 	"$DOCKER" compose version >/dev/null 2>&1 && return 0
 	command -v go >/dev/null 2>&1 ||
 		die "the Docker CLI has no Compose and Go is not installed to build it: install the docker-compose plugin and retry"

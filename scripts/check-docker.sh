@@ -50,18 +50,18 @@ check_engine() {
 }
 
 check_buildx() {
-	local v
-	v=$("$DOCKER" buildx version 2>/dev/null) ||
+	"$DOCKER" buildx version >/dev/null 2>&1 ||
 		die "the Docker CLI has no buildx: install the docker-buildx plugin (or run 'offline/setup.sh buildx' to build it from its Go module), then retry"
-	# A buildx built without its version stamp, which docker compose refuses.
-	case $v in
-	*" v0.0.0"*) die "the Docker CLI's buildx has no version ($v), which docker compose refuses: install the docker-buildx plugin (or run 'offline/setup.sh buildx'), then retry" ;;
-	esac
 }
 
+# Compose builds through buildx, and refuses one without its version stamp
+# (v0.0.0, as a build from source without it says).
 check_compose() {
 	"$DOCKER" compose version >/dev/null 2>&1 ||
 		die "the Docker CLI has no Compose: install the docker-compose plugin (or run 'offline/setup.sh compose' to build it from its Go module), then retry"
+	case $("$DOCKER" buildx version 2>/dev/null) in
+	*" v0.0.0"*) die "the Docker CLI's buildx has no version stamp, which docker compose refuses: install the docker-buildx plugin (or run 'offline/setup.sh buildx'), then retry" ;;
+	esac
 }
 
 # pull IMAGE...: each image is here, or a pull gets it.

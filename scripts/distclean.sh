@@ -6,8 +6,8 @@
 #     release, the shared builder's, and any of a project image; and the
 #     copies of releases pushed to those registries that the engine keeps
 #     (127.0.0.1:PORT/*);
-#   - the shared builder's state volumes and networks, and the buildx
-#     builder SHARED_BUILDER;
+#   - the shared builder's state volumes and networks, make dev's network
+#     and containers, and the buildx builder SHARED_BUILDER;
 #   - images: every IMAGE_PREFIX* tag, every image carrying a label
 #     (untagged ones included), the stand-ins (STAND_IN_PREFIX*) and the
 #     images make compare's ko peer loaded (ko.local/go-docker-peer-*);
@@ -92,4 +92,5 @@ n_c=$(printf '%s\n' "$containers" | grep -c . || true)
 n_i=$(printf '%s\n' "$images" | grep -c . || true)
 n_r=$(printf '%s\n' "$records" | grep -c . || true)
 n_v=$(printf '%s\n' "$volumes" | grep -c . || true)
-echo "distclean: removed $n_c containers, $n_v volumes, $n_i images and $n_r cache mounts of this project"
+n_n=$(printf '%s\n' "$networks" | grep -c . || true)
+echo "distclean: removed $n_c containers, $n_v volumes, $n_n networks, $n_i images and $n_r cache mounts of this project"

@@ -43,9 +43,9 @@ func (s *syncBuffer) String() string {
 }
 
 // startMakeDev runs make dev in dir, in a process group of its own (as a
-// terminal does), under its own Compose project, and returns it once it
-// serves. stop sends Ctrl-C's SIGINT and waits.
-func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, args ...string) (out *syncBuffer, stop func()) {
+// terminal does), under its own Compose project, and returns it once its
+// output matches ready and it serves. stop sends Ctrl-C's SIGINT and waits.
+func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, ready *regexp.Regexp, args ...string) (out *syncBuffer, stop func()) {
 	t.Helper()
 	out = &syncBuffer{}
 	cmd := exec.Command("make", append([]string{"dev", "PORT=" + port, "IMAGE_PREFIX=" + imagePrefix}, args...)...)
@@ -73,7 +73,7 @@ func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, 
 		}
 	}
 	t.Cleanup(stop)
-	waitFor(t, out, regexp.MustCompile(`(?m)^dev: serving http://127\.0\.0\.1:`+port+`/`), 10*time.Minute)
+	waitFor(t, out, ready, 10*time.Minute)
 	if _, err := devloop.WaitServing(ctx, port, "Hello, ", time.Minute); err != nil {
 		t.Fatalf("make dev: %v\n%s", err, out)
 	}
@@ -88,7 +88,7 @@ func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	project := "go-docker-e2e-dev-" + repo.NewRunID()
-	out, stop := startMakeDev(t, ctx, dir, port, project)
+	out, stop := startMakeDev(t, ctx, dir, port, project, regexp.MustCompile(`(?m)^dev: serving http://127\.0\.0\.1:`+port+`/`))
 	container := project + "-app-dev-1"
 
 	// A stale answer never counts: the old code serves, and a probe for a
@@ -143,14 +143,56 @@ func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 		t.Fatalf("after a fixed edit: %v\n%s", err, out)
 	}
 
-	// Ctrl-C: no container or network of the project is left.
 	stop()
+	nothingLeft(t, ctx, project)
+}
+
+// nothingLeft checks that no container or network of a Compose project is
+// left after make dev's Ctrl-C.
+func nothingLeft(t *testing.T, ctx context.Context, project string) {
+	t.Helper()
 	for _, kind := range []string{"ps -aq", "network ls -q"} {
 		args := append(strings.Fields(kind), "--filter", "label=com.docker.compose.project="+project)
 		if left, err := docker.Output(ctx, args...); err != nil || strings.TrimSpace(left) != "" {
 			t.Errorf("after Ctrl-C, docker %s finds %q (%v): want nothing of the project", kind, left, err)
 		}
 	}
+}
+
+// make dev LOOP=image is Compose's watch: a save rebuilds final.Dockerfile
+// and replaces the container; a save that does not compile prints the
+// compiler's line in the build output and leaves the old container
+// serving; Ctrl-C removes the container and network.
+func TestMakeDevImageLoopRebuildsOnSave(t *testing.T) {
+	ctx := engine(t)
+	dir := copyRepo(t)
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := "go-docker-e2e-devimage-" + repo.NewRunID()
+	removeImage(t, project+"-app")
+	out, stop := startMakeDev(t, ctx, dir, port, project, regexp.MustCompile(`Watch enabled`), "LOOP=image")
+
+	good := editGreeting(t, dir)
+	if _, err := devloop.WaitServing(ctx, port, good, 5*time.Minute); err != nil {
+		t.Fatalf("after an edit: %v\n%s", err, out)
+	}
+	shape, err := docker.Output(ctx, "inspect", "--format", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.Config.User}}", project+"-app-1")
+	if err != nil || strings.TrimSpace(shape) != "true [ALL] 65532:65532" {
+		t.Errorf("the container: read-only, capabilities, user = %q (%v), want true [ALL] 65532:65532", shape, err)
+	}
+
+	main := filepath.Join(dir, "dependencies", "main.go")
+	if err := os.WriteFile(main, []byte(readFile(t, main)+"\nfunc broken( {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, regexp.MustCompile(`main\.go:\d+:\d+: syntax error(?s:.*)Build failed`), 5*time.Minute)
+	if _, err := devloop.WaitServing(ctx, port, good, 5*time.Second); err != nil {
+		t.Errorf("after a broken edit, the last good image does not answer: %v", err)
+	}
+	stop()
+	nothingLeft(t, ctx, project)
 }
 
 // serverStarts counts the server's "listening" log lines in the container:

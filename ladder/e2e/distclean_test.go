@@ -141,8 +141,10 @@ func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	}
 
 	// The stand-ins are gone, and so is the file that pointed builds at them.
-	if left, _ := filepath.Glob(filepath.Join(root, "offline", "build-flags-*.mk")); len(left) > 0 {
-		errorf("after make distclean, offline/ build flags for removed stand-ins: %v", left)
+	for _, pattern := range []string{"build-flags-*.mk", "compose-*.yaml"} {
+		if left, _ := filepath.Glob(filepath.Join(root, "offline", pattern)); len(left) > 0 {
+			errorf("after make distclean, offline/ files for removed stand-ins: %v", left)
+		}
 	}
 	// And make setup sets up again what it needs, and make final builds.
 	if _, err := makeIn(ctx, root, "setup"); err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	dockercli "github.com/go-docker/go-docker/ladder/internal/docker"
+	"github.com/go-docker/go-docker/ladder/internal/names"
 	"github.com/go-docker/go-docker/ladder/internal/project"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
@@ -69,6 +70,7 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(m.Run())
 	}
+	untagStandInsUnderOfficialNames(context.Background())
 	kept, err := readersState(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -110,6 +112,22 @@ func removeTestImages(ctx context.Context) {
 	out, _ := docker.Output(ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference="+imagePrefix+"*")
 	if refs := strings.Fields(out); len(refs) > 0 {
 		docker.Output(ctx, append([]string{"image", "rm", "-f"}, refs...)...)
+	}
+	untagStandInsUnderOfficialNames(ctx)
+}
+
+// untagStandInsUnderOfficialNames removes an official name (golang:...,
+// alpine:...) that points at a stand-in: the offline test tags them for its
+// length only, and a run stopped before its cleanup would leave make setup
+// taking them for pulled official images. Only the tag goes; the stand-in
+// stays under its own name.
+func untagStandInsUnderOfficialNames(ctx context.Context) {
+	for _, repo := range []string{"golang", "alpine"} {
+		out, _ := docker.Output(ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference="+repo,
+			"--filter", "label="+names.StandInLabel)
+		for _, ref := range strings.Fields(out) {
+			docker.Output(ctx, "image", "rm", ref)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	return cli.ExitCode("dev-compare", err, stderr)
 }
 
+// loopKeys name the loops for -loops, in the order they run.
+var loopKeys = []string{"final", "native", "fast", "fast-watcher", "image", "image-watcher", "ko"}
+
 type options struct {
 	repo, docker, goVersion, alpineVersion, loops string
 	edits                                         int
@@ -46,6 +50,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.alpineVersion, "alpine-version", project.DefaultAlpineVersion, "ALPINE_VERSION")
 	if err := cli.Parse(fs, args, stderr, "make dev-compare EDITS=5"); err != nil {
 		return o, err
+	}
+	for _, k := range strings.Split(o.loops, ",") {
+		if k != "" && !slices.Contains(loopKeys, strings.TrimSpace(k)) {
+			return o, cli.Usage(fmt.Errorf("unknown loop %q: use some of %s (make dev-compare LOOPS=fast,native)", k, strings.Join(loopKeys, ",")))
+		}
 	}
 	if o.edits < 1 || o.edits > 100 {
 		return o, cli.Usage(fmt.Errorf("invalid EDITS %d: use 1 to 100 (make dev-compare EDITS=5)", o.edits))

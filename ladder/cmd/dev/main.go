@@ -1,7 +1,7 @@
 // Command dev is make dev: each saved edit of the program serves in a
 // container shaped like production (read-only, no capabilities, user
 // 65532, the image's health check), until Ctrl-C removes it. -loop fast
-// compiles on this machine and restarts the container on the new binary;
+// compiles on this machine and restarts the server in its container;
 // -loop image has Compose rebuild final.Dockerfile. See docs/dev-loop.md.
 package main
 
@@ -36,7 +36,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	fs.StringVar(&o.repo, "repo", ".", "the go-docker repository (or a folder inside it)")
 	fs.StringVar(&o.docker, "docker", "docker", "the docker CLI")
-	fs.StringVar(&o.loop, "loop", "fast", "fast (compile here, restart the container) or image (Compose rebuilds the image)")
+	fs.StringVar(&o.loop, "loop", "fast", "fast (compile here, restart the server in its container) or image (Compose rebuilds the image)")
 	fs.StringVar(&o.port, "port", "8080", "the port on 127.0.0.1")
 	fs.StringVar(&o.project, "project", "", "the Compose project name (empty: compose.yaml's)")
 	fs.StringVar(&o.program, "program", "./dependencies", "the main package the fast loop compiles")

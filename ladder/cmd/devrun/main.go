@@ -2,8 +2,9 @@
 // again on SIGHUP: the fast loop compiles a new /app/server on the host,
 // then sends SIGHUP (docker kill -s HUP), so that only the process
 // restarts, not the container. SIGTERM and SIGINT go to the server, and
-// devrun exits as it does: docker stop still stops it gracefully. It is
-// PID 1 of a container whose image has no shell.
+// devrun exits as it does: docker stop still stops it gracefully. A server
+// that exits on its own is waited on: the next SIGHUP starts the new build.
+// It is PID 1 of a container whose image has no shell.
 //
 // Usage: devrun PROGRAM [ARG...]
 package main
@@ -39,7 +40,14 @@ func main() {
 		for !restart {
 			select {
 			case err := <-exited:
-				os.Exit(exitCode(err))
+				// The server stopped on its own (a panic at start, say): wait
+				// for the next build instead of ending the container, so
+				// that a save that fixes it brings it back.
+				fmt.Fprintf(os.Stderr, "devrun: the server exited (%v); waiting for the next build\n", errOrZero(err))
+				if s := <-sigs; s != syscall.SIGHUP {
+					os.Exit(exitCode(err))
+				}
+				restart = true
 			case s := <-sigs:
 				if s != syscall.SIGHUP {
 					cmd.Process.Signal(s)
@@ -74,6 +82,14 @@ func stop(cmd *exec.Cmd, exited <-chan error) {
 		cmd.Process.Kill()
 		<-exited
 	}
+}
+
+// errOrZero says how the program ended, for one line.
+func errOrZero(err error) string {
+	if err == nil {
+		return "exit code 0"
+	}
+	return err.Error()
 }
 
 // exitCode is the program's exit code, or 1 when it did not exit normally.

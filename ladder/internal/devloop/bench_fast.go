@@ -126,8 +126,10 @@ func (e *events) hear(ev Event) {
 	}
 }
 
-// wait waits until step was heard, or the loop ended (done).
-func (e *events) wait(step string, done <-chan error) error {
+// wait waits until step was heard; it fails when the loop ended first, or
+// after limit.
+func (e *events) wait(step string, r *running, limit time.Duration) error {
+	deadline := time.After(limit)
 	for {
 		e.mu.Lock()
 		_, ok := e.seen[step]
@@ -136,8 +138,10 @@ func (e *events) wait(step string, done <-chan error) error {
 			return nil
 		}
 		select {
-		case err := <-done:
-			return fmt.Errorf("the loop ended before %s: %v", step, err)
+		case <-r.finished:
+			return fmt.Errorf("the loop ended before %s: %v", step, r.err)
+		case <-deadline:
+			return fmt.Errorf("no %s within %s", step, limit)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -162,16 +166,14 @@ func (b *Bench) FastWatcher() (LoopReport, error) {
 	if err != nil {
 		return l, err
 	}
-	ctx, cancel := context.WithCancel(b.Ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- Fast(ctx, Options{Compose: b.compose, Program: "./dependencies", Port: b.port, GoVersion: b.GoVersion, Out: b.Log, Event: ev.hear})
-	}()
-	defer func() { cancel(); <-done }()
-	if err := b.ready(marker0); err != nil {
+	r := b.start(func(ctx context.Context) error {
+		return Fast(ctx, Options{Compose: b.compose, Program: "./dependencies", Port: b.port, GoVersion: b.GoVersion, Out: b.Log, Event: ev.hear})
+	})
+	defer r.stop()
+	if err := ev.wait("watching", r, 5*time.Minute); err != nil {
 		return l, err
 	}
-	if err := ev.wait("watching", done); err != nil {
+	if err := b.ready(marker0); err != nil {
 		return l, err
 	}
 	name := b.container("app-dev")
@@ -183,7 +185,7 @@ func (b *Bench) FastWatcher() (LoopReport, error) {
 		}
 		// No answer can carry the marker before the build is done: the
 		// probe starts then, and does not take the compiler's CPU.
-		if err := ev.wait("compiled", done); err != nil {
+		if err := ev.wait("compiled", r, 2*time.Minute); err != nil {
 			return Sample{}, err
 		}
 		s, err := b.served(name, marker, t0, time.Time{}, map[string]time.Time{})
@@ -211,12 +213,31 @@ func partsFrom(t0 time.Time, seen map[string]time.Time, steps, names []string, s
 	return parts
 }
 
-// ready waits until a loop serves marker, then a little longer: the loop
-// watches files from just after it serves.
+// ready waits until a loop that watches serves marker, its first build.
 func (b *Bench) ready(marker string) error {
-	if _, err := WaitServing(b.Ctx, b.port, marker, 5*time.Minute); err != nil {
-		return err
-	}
-	time.Sleep(time.Second)
-	return nil
+	_, err := WaitServing(b.Ctx, b.port, marker, time.Minute)
+	return err
+}
+
+// A running loop, started in the background by start; stop ends it and
+// waits for it, once.
+type running struct {
+	finished chan struct{}
+	err      error
+	cancel   context.CancelFunc
+}
+
+func (b *Bench) start(loop func(ctx context.Context) error) *running {
+	ctx, cancel := context.WithCancel(b.Ctx)
+	r := &running{finished: make(chan struct{}), cancel: cancel}
+	go func() {
+		r.err = loop(ctx)
+		close(r.finished)
+	}()
+	return r
+}
+
+func (r *running) stop() {
+	r.cancel()
+	<-r.finished
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-docker/go-docker/ladder/internal/names"
 	"github.com/go-docker/go-docker/ladder/internal/peers"
 )
 
@@ -46,16 +47,14 @@ func (b *Bench) ImageWatcher() (LoopReport, error) {
 	if err != nil {
 		return l, err
 	}
-	ctx, cancel := context.WithCancel(b.Ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- Image(ctx, Options{Compose: b.compose, Port: b.port, Out: io.Discard, Event: ev.hear})
-	}()
-	defer func() { cancel(); <-done }()
-	if err := b.ready(marker0); err != nil {
+	r := b.start(func(ctx context.Context) error {
+		return Image(ctx, Options{Compose: b.compose, Port: b.port, Out: io.Discard, Event: ev.hear})
+	})
+	defer r.stop()
+	if err := ev.wait("watching", r, 5*time.Minute); err != nil {
 		return l, err
 	}
-	if err := ev.wait("watching", done); err != nil {
+	if err := b.ready(marker0); err != nil {
 		return l, err
 	}
 	name := b.container("app")
@@ -65,7 +64,7 @@ func (b *Bench) ImageWatcher() (LoopReport, error) {
 		if err != nil {
 			return Sample{}, err
 		}
-		if err := ev.wait("compiled", done); err != nil {
+		if err := ev.wait("compiled", r, 5*time.Minute); err != nil {
 			return Sample{}, err
 		}
 		s, err := b.served(name, marker, t0, t0, map[string]time.Time{})
@@ -80,7 +79,7 @@ func (b *Bench) ImageWatcher() (LoopReport, error) {
 // runFlags run an image as make run and compose.yaml do.
 func (b *Bench) runFlags(name string) []string {
 	return []string{"run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "--user", "65532:65532",
-		"--label", "io.github.go-docker.ladder=true", "-p", "127.0.0.1:" + b.port + ":8080"}
+		"--label", names.ProjectLabel + "=true", "-p", "127.0.0.1:" + b.port + ":8080"}
 }
 
 // replaceWith removes the container name and runs image under it.

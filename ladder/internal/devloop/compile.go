@@ -48,7 +48,9 @@ func (c *Compiler) Build(ctx context.Context) (time.Duration, error) {
 	args := append(append([]string{"build"}, c.flags...), "-o", tmp, c.Program)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = c.Root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+c.Arch, "GOFLAGS=-mod=mod")
+	// -mod=readonly: a build never rewrites go.mod or go.sum, which the
+	// watcher watches; a missing requirement is a compile error to fix.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+c.Arch, "GOFLAGS=-mod=readonly")
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	took := time.Since(start)

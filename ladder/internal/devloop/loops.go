@@ -29,7 +29,7 @@ type Options struct {
 
 // An Event is a step of the fast loop that just ended.
 type Event struct {
-	Step string // "watching", "changed", "compiled", "failed" or "restarted"
+	Step string // "watching", "changed", "compiled", "failed" or "restarted" (the signal sent)
 	At   time.Time
 	Err  error
 }
@@ -87,7 +87,7 @@ func Fast(ctx context.Context, o Options) error {
 	}
 	return Watch(ctx, c.Root, ready, func(paths []string) {
 		o.event("changed", nil)
-		what := names(c.Root, paths)
+		what := changedFiles(c.Root, paths)
 		took, err := comp.Build(ctx)
 		if err != nil {
 			o.event("failed", err)
@@ -95,13 +95,12 @@ func Fast(ctx context.Context, o Options) error {
 			return
 		}
 		o.event("compiled", nil)
-		start := time.Now()
 		if err := Restart(ctx, c.Docker, strings.TrimSpace(id)); err != nil {
-			fmt.Fprintf(o.Out, "dev: %s: compiled, but the restart failed: %v\n", what, err)
+			fmt.Fprintf(o.Out, "dev: %s: compiled, but the server could not be restarted: %v\n", what, err)
 			return
 		}
 		o.event("restarted", nil)
-		fmt.Fprintf(o.Out, "dev: %s: compiled in %.2f s, restarted in %.2f s\n", what, took.Seconds(), time.Since(start).Seconds())
+		fmt.Fprintf(o.Out, "dev: %s: compiled in %.2f s; the server restarts on it\n", what, took.Seconds())
 	})
 }
 
@@ -189,8 +188,8 @@ var buildStep = regexp.MustCompile(`^(\S+\s+\|\s+)?#\d+ \d+\.\d+ `)
 // stripStep leaves a build output line as the command wrote it.
 func stripStep(line string) string { return buildStep.ReplaceAllString(line, "") }
 
-// names are the changed files, relative to root, for one line.
-func names(root string, paths []string) string {
+// changedFiles are the changed files, relative to root, for one line.
+func changedFiles(root string, paths []string) string {
 	rel := make([]string, len(paths))
 	for i, p := range paths {
 		if r, err := filepath.Rel(root, p); err == nil {

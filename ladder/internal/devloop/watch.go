@@ -1,6 +1,6 @@
 // Package devloop is make dev: the loops that bring a saved edit to the
 // new code serving in a container shaped like production. The fast loop
-// compiles on this machine and restarts the container on the new binary;
+// compiles on this machine and restarts the server in its container;
 // the image loop is Compose's own watch, rebuilding final.Dockerfile.
 package devloop
 

@@ -126,7 +126,7 @@ func portError(err error, port int, what string) error {
 func (r *Registry) wait(ctx context.Context) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + r.Addr + "/v2/")
+		resp, err := (&http.Client{Timeout: 2 * time.Second}).Get("http://" + r.Addr + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
