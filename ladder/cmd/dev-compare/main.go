@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func compare(ctx context.Context, o options, stderr io.Writer) error {
 		return err
 	}
 	defer cleanup(p, b)
-	rep := devloop.Report{GeneratedAt: time.Now().UTC(), Edits: o.edits, StandInBases: p.Docker.StandInBases(), GoVersion: o.goVersion}
+	rep := devloop.Report{GeneratedAt: time.Now().UTC(), CPUs: runtime.NumCPU(), OSArch: runtime.GOOS + "/" + runtime.GOARCH, Edits: o.edits, StandInBases: p.Docker.StandInBases(), GoVersion: o.goVersion}
 	// make final first: the fast loops run the image it builds.
 	loops := []struct {
 		key string

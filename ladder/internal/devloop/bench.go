@@ -46,6 +46,8 @@ type LoopReport struct {
 // A Report is make dev-compare's out/dev-loop.json.
 type Report struct {
 	GeneratedAt  time.Time    `json:"generated_at"`
+	CPUs         int          `json:"cpus"`
+	OSArch       string       `json:"os_arch"`
 	Edits        int          `json:"edits"`
 	StandInBases bool         `json:"stand_in_bases"`
 	GoVersion    string       `json:"go_version"`
