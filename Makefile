@@ -109,15 +109,12 @@ all: setup ## Build every rung and print them as one table.
 	@printf '%-24s %8s   %s\n' IMAGE SIZE BUILD
 	@cat out/logs/ladder.txt
 
-check_port = [[ "$(PORT)" =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) || \
-	{ echo "make: invalid PORT '$(PORT)': use a number from 1 to 65535 (make $(1) PORT=3000)" >&2; exit 2; }
 run_image = $(if $(filter final,$(RUNG)),$(FINAL_IMAGE),$(IMAGE_PREFIX)$(RUNG)$(TAG))
 
 .PHONY: run
 run: ## Run a rung's image on 127.0.0.1:PORT: make run RUNG=final PORT=8080.
 	@case " $(RUNG_NAMES) " in *" $(RUNG) "*) ;; \
 		*) echo "make: unknown RUNG '$(RUNG)': use one of $(RUNG_NAMES) (make run RUNG=final)" >&2; exit 2;; esac
-	@$(call check_port,run)
 	@$(DOCKER) image inspect $(run_image) >/dev/null 2>&1 || $(MAKE) $(RUNG)
 	@$(if $(and $(PLATFORM),$(filter final,$(RUNG))),engine=$$($(DOCKER) version --format '{{.Server.Os}}/{{.Server.Arch}}'); \
 		[[ "$(PLATFORM)" == "$$engine" || "$(PLATFORM)" == "$$engine"/* ]] || echo "make: $(run_image) is for $(PLATFORM) \

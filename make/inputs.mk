@@ -23,11 +23,15 @@ $(error invalid IMAGE_TAG '$(IMAGE_TAG)': use letters, digits, '_', '.' and '-' 
 endif
 endif
 
-# make dev: checked before its set-up runs.
-ifneq ($(filter dev,$(MAKECMDGOALS)),)
+# make run and make dev: PORT, checked before anything runs (dev's set-up
+# included); make dev: LOOP.
+port_goal := $(firstword $(filter run dev,$(MAKECMDGOALS)))
+ifneq ($(port_goal),)
 ifneq ($(shell [[ '$(PORT)' =~ ^[0-9]+$$ ]] && (( $(PORT) >= 1 && $(PORT) <= 65535 )) && echo ok),ok)
-$(error invalid PORT '$(PORT)': use a number from 1 to 65535 (make dev PORT=3000))
+$(error invalid PORT '$(PORT)': use a number from 1 to 65535 (make $(port_goal) PORT=3000))
 endif
+endif
+ifneq ($(filter dev,$(MAKECMDGOALS)),)
 ifneq ($(filter-out fast image,$(LOOP)),)
 $(error unknown LOOP '$(LOOP)': use fast or image (make dev LOOP=image))
 endif

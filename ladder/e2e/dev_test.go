@@ -83,7 +83,7 @@ func startMakeDev(t *testing.T, ctx context.Context, dir, port, project string, 
 func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 	ctx := engine(t)
 	dir := copyRepo(t)
-	port, err := freePort()
+	port, err := devloop.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func nothingLeft(t *testing.T, ctx context.Context, project string) {
 func TestMakeDevImageLoopRebuildsOnSave(t *testing.T) {
 	ctx := engine(t)
 	dir := copyRepo(t)
-	port, err := freePort()
+	port, err := devloop.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

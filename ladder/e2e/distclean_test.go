@@ -19,26 +19,15 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/names"
 )
-
-// freePort is a TCP port on 127.0.0.1 that nothing listens on now.
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
-}
 
 // distcleanEnv turns the distclean check on when set to 1.
 const distcleanEnv = "GO_DOCKER_TEST_DISTCLEAN"
@@ -92,7 +81,7 @@ func distcleanLast(code int, root string) int {
 func distcleanCheck(ctx context.Context, root string) (failures []string) {
 	errorf := func(format string, args ...any) { failures = append(failures, fmt.Sprintf(format, args...)) }
 	// A shared builder too: its daemon, state volume and buildx builder.
-	port, err := freePort()
+	port, err := devloop.FreePort()
 	if err != nil {
 		return []string{err.Error()}
 	}

@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/go-docker/go-docker/ladder/internal/buildlog"
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/release"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
@@ -31,7 +32,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	ctx := engine(t)
 	requireContainerdStore(t, "the engine's builder pushes an index with attestations from the containerd image store only (make release says so)")
 	root := repoRoot(t)
-	port, err := freePort()
+	port, err := devloop.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 func TestMakeRunServesUntilInterrupted(t *testing.T) {
 	ctx := engine(t)
 	buildLadder(t)
-	port, err := freePort()
+	port, err := devloop.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,22 +50,23 @@ func (b *Bench) FastDirect() (LoopReport, error) {
 			return Sample{}, err
 		}
 		t2 := time.Now()
-		return b.served(name, marker, t0, time.Time{}, map[string]time.Time{"compile": t1, "restart": t2, "first answer": {}})
+		return b.served(name, marker, t0, time.Time{}, l.Parts, t1, t2)
 	})
 	return l, err
 }
 
 // served waits for the marker and the container's health, and makes the
-// sample: each part ends at its time, in order from t0 ("first answer"
-// ends when the marker came). startedAfter is when the new container
-// started at the earliest; zero for the fast loop, which keeps its
-// container: then the image's health check is run in it (CheckHealth).
-func (b *Bench) served(container, marker string, t0, startedAfter time.Time, ends map[string]time.Time) (Sample, error) {
+// sample. parts are the loop's, in order: parts[i] ends at ends[i] and the
+// last ends when the marker came; without parts the sample has none yet.
+// startedAfter is when the new container started at the earliest; zero for
+// the fast loop, which keeps its container: then the image's health check
+// is run in it (CheckHealth).
+func (b *Bench) served(container, marker string, t0, startedAfter time.Time, parts []string, ends ...time.Time) (Sample, error) {
 	t3, err := WaitServing(b.Ctx, b.port, marker, 120*time.Second)
 	if err != nil {
 		return Sample{}, err
 	}
-	s := Sample{Serving: since(t0, t3), Parts: map[string]float64{}}
+	s := Sample{Serving: since(t0, t3)}
 	if container != "" {
 		var t4 time.Time
 		if startedAfter.IsZero() {
@@ -78,35 +79,19 @@ func (b *Bench) served(container, marker string, t0, startedAfter time.Time, end
 		}
 		s.Healthy = since(t0, t4)
 	}
-	prev := t0
-	for _, part := range orderedParts(ends, t3) {
-		s.Parts[part.name] = since(prev, part.at)
-		prev = part.at
+	if parts != nil {
+		s.Parts = map[string]float64{}
+		prev := t0
+		for i, part := range parts {
+			end := t3
+			if i < len(ends) {
+				end = ends[i]
+			}
+			s.Parts[part] = since(prev, end)
+			prev = end
+		}
 	}
 	return s, nil
-}
-
-type partEnd struct {
-	name string
-	at   time.Time
-}
-
-// orderedParts sorts the parts by their end; "first answer" (a zero
-// time) ends at t3.
-func orderedParts(ends map[string]time.Time, t3 time.Time) []partEnd {
-	var out []partEnd
-	for k, v := range ends {
-		if v.IsZero() {
-			v = t3
-		}
-		out = append(out, partEnd{k, v})
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].at.Before(out[j-1].at); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }
 
 // events collects a loop's events, for one edit at a time.
@@ -161,43 +146,56 @@ func (e *events) take() map[string]time.Time {
 func (b *Bench) FastWatcher() (LoopReport, error) {
 	l := LoopReport{Name: "fast loop", Mode: "watcher", Parts: []string{"watcher wait", "compile", "restart", "first answer"}, hasCheck: true,
 		Summary: "make dev: file events (fsnotify), then the same compile and restart"}
+	err := b.watched(&l, b.container("app-dev"), false, func(ctx context.Context, hear func(Event)) error {
+		return Fast(ctx, Options{Compose: b.compose, Program: "./dependencies", Port: b.port, GoVersion: b.GoVersion, Out: b.Log, Event: hear})
+	}, 2*time.Minute, "changed", "compiled", "restarted")
+	return l, err
+}
+
+// watched times one of make dev's loops, which watch the files themselves:
+// run starts it in the background, telling hear each step. steps are the
+// events that end each of l.Parts but the last, which ends when the marker
+// answers. newContainer: the loop replaces its container, whose health
+// status then tells; otherwise the image's health check is run in it.
+// buildLimit bounds each build.
+func (b *Bench) watched(l *LoopReport, container string, newContainer bool, run func(ctx context.Context, hear func(Event)) error,
+	buildLimit time.Duration, steps ...string) error {
 	var ev events
 	marker0, _, err := b.edit() // what the loop's first build serves
 	if err != nil {
-		return l, err
+		return err
 	}
-	r := b.start(func(ctx context.Context) error {
-		return Fast(ctx, Options{Compose: b.compose, Program: "./dependencies", Port: b.port, GoVersion: b.GoVersion, Out: b.Log, Event: ev.hear})
-	})
+	r := b.start(func(ctx context.Context) error { return run(ctx, ev.hear) })
 	defer r.stop()
 	if err := ev.wait("watching", r, 5*time.Minute); err != nil {
-		return l, err
+		return err
 	}
 	if err := b.ready(marker0); err != nil {
-		return l, err
+		return err
 	}
-	name := b.container("app-dev")
-	err = b.loop(&l, func() (Sample, error) {
+	return b.loop(l, func() (Sample, error) {
 		ev.take()
 		marker, t0, err := b.edit()
 		if err != nil {
 			return Sample{}, err
 		}
 		// No answer can carry the marker before the build is done: the
-		// probe starts then, and does not take the compiler's CPU.
-		if err := ev.wait("compiled", r, 2*time.Minute); err != nil {
+		// probe starts then, and does not take the build's CPU.
+		if err := ev.wait("compiled", r, buildLimit); err != nil {
 			return Sample{}, err
 		}
-		s, err := b.served(name, marker, t0, time.Time{}, map[string]time.Time{})
-		seen := ev.take()
-		s.Parts = partsFrom(t0, seen, []string{"changed", "compiled", "restarted"}, []string{"watcher wait", "compile", "restart"}, s.Serving)
+		var startedAfter time.Time
+		if newContainer {
+			startedAfter = t0
+		}
+		s, err := b.served(container, marker, t0, startedAfter, nil)
+		s.Parts = partsFrom(t0, ev.take(), steps, l.Parts, s.Serving)
 		return s, err
 	})
-	return l, err
 }
 
-// partsFrom turns the events' times into parts: each from the previous
-// event (t0 first) to its own; "first answer" the rest of serving.
+// partsFrom turns the events' times into parts: names[i] from the
+// previous event (t0 first) to steps[i]; the last name the rest of serving.
 func partsFrom(t0 time.Time, seen map[string]time.Time, steps, names []string, serving float64) map[string]float64 {
 	parts := map[string]float64{}
 	prev := t0
@@ -209,7 +207,7 @@ func partsFrom(t0 time.Time, seen map[string]time.Time, steps, names []string, s
 		parts[names[i]] = since(prev, at)
 		prev = at
 	}
-	parts["first answer"] = serving - since(t0, prev)
+	parts[names[len(names)-1]] = serving - since(t0, prev)
 	return parts
 }
 

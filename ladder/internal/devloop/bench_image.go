@@ -29,7 +29,7 @@ func (b *Bench) ImageDirect() (LoopReport, error) {
 			return Sample{}, err
 		}
 		t1 := time.Now()
-		return b.served(name, marker, t0, t0, map[string]time.Time{"build and replace": t1, "first answer": {}})
+		return b.served(name, marker, t0, t0, l.Parts, t1)
 	})
 	return l, err
 }
@@ -39,37 +39,9 @@ func (b *Bench) ImageDirect() (LoopReport, error) {
 func (b *Bench) ImageWatcher() (LoopReport, error) {
 	l := LoopReport{Name: "image loop", Mode: "watcher", Parts: []string{"watcher wait", "build", "replace and first answer"}, hasCheck: true,
 		Summary: "make dev LOOP=image: docker compose up --watch, action rebuild"}
-	var ev events
-	marker0, _, err := b.edit()
-	if err != nil {
-		return l, err
-	}
-	r := b.start(func(ctx context.Context) error {
-		return Image(ctx, Options{Compose: b.compose, Port: b.port, Out: io.Discard, Event: ev.hear})
-	})
-	defer r.stop()
-	if err := ev.wait("watching", r, 5*time.Minute); err != nil {
-		return l, err
-	}
-	if err := b.ready(marker0); err != nil {
-		return l, err
-	}
-	name := b.container("app")
-	err = b.loop(&l, func() (Sample, error) {
-		ev.take()
-		marker, t0, err := b.edit()
-		if err != nil {
-			return Sample{}, err
-		}
-		if err := ev.wait("compiled", r, 5*time.Minute); err != nil {
-			return Sample{}, err
-		}
-		s, err := b.served(name, marker, t0, t0, map[string]time.Time{})
-		s.Parts = partsFrom(t0, ev.take(), []string{"changed", "compiled"}, []string{"watcher wait", "build"}, s.Serving)
-		s.Parts["replace and first answer"] = s.Parts["first answer"]
-		delete(s.Parts, "first answer")
-		return s, err
-	})
+	err := b.watched(&l, b.container("app"), true, func(ctx context.Context, hear func(Event)) error {
+		return Image(ctx, Options{Compose: b.compose, Port: b.port, Out: io.Discard, Event: hear})
+	}, 5*time.Minute, "changed", "compiled")
 	return l, err
 }
 
@@ -106,7 +78,7 @@ func (b *Bench) MakeFinal() (LoopReport, error) {
 			return Sample{}, err
 		}
 		t2 := time.Now()
-		return b.served(name, marker, t0, t1, map[string]time.Time{"build": t1, "replace": t2, "first answer": {}})
+		return b.served(name, marker, t0, t1, l.Parts, t1, t2)
 	})
 	return l, err
 }
@@ -144,7 +116,7 @@ func (b *Bench) Ko(tmp string) (LoopReport, error) {
 			return Sample{}, err
 		}
 		t2 := time.Now()
-		return b.served("", marker, t0, t1, map[string]time.Time{"build": t1, "replace": t2, "first answer": {}})
+		return b.served("", marker, t0, t1, l.Parts, t1, t2)
 	})
 	return l, err
 }

@@ -34,7 +34,7 @@ func TestPartsFromEvents(t *testing.T) {
 	t0 := time.Unix(100, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	parts := partsFrom(t0, map[string]time.Time{"changed": at(20), "compiled": at(520), "restarted": at(560)},
-		[]string{"changed", "compiled", "restarted"}, []string{"watcher wait", "compile", "restart"}, 0.575)
+		[]string{"changed", "compiled", "restarted"}, []string{"watcher wait", "compile", "restart", "first answer"}, 0.575)
 	want := map[string]float64{"watcher wait": 0.02, "compile": 0.5, "restart": 0.04, "first answer": 0.015}
 	for k, v := range want {
 		if d := parts[k] - v; d > 1e-9 || d < -1e-9 {
