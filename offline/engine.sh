@@ -7,7 +7,8 @@
 # It only acts as root on Linux, and only when no engine answers on the
 # default socket. It then:
 #   1. installs what the engine needs from the system's packages (iptables
-#      for the bridge network, libseccomp-dev and pkg-config to build runc);
+#      for the bridge network, libseccomp-dev and pkg-config to build runc,
+#      tini as its docker-init);
 #   2. builds dockerd, docker-proxy, containerd, its runc shim and runc from
 #      their Go modules into $GO_DOCKER_ENGINE_CACHE/<versions>/bin, once: a
 #      later run reuses the binaries (about 12 min cold on 2 cores, buildx
@@ -210,7 +211,7 @@ start() {
 	[[ -S $SOCKET ]] && ! answers && rm -f "$SOCKET"
 	PATH=$BIN:$PATH nohup dockerd \
 		--data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
-		-H "unix://$SOCKET" --group docker \
+		-H "unix://$SOCKET" --group docker --init-path /usr/bin/tini-static \
 		--userland-proxy-path "$BIN/docker-proxy" >>"$LOG" 2>&1 </dev/null &
 	local pid=$! i
 	for i in $(seq 1 120); do
@@ -232,7 +233,9 @@ case "${1:-}" in
 		buildx
 		exit 0
 	fi
-	apt_install iptables libseccomp-dev pkg-config
+	# tini: the engine's docker-init (docker run --init, and the builders
+	# docker buildx create starts), as Docker's own packages ship it.
+	apt_install iptables libseccomp-dev pkg-config tini
 	build with-buildx
 	buildx
 	start

@@ -18,6 +18,11 @@
 #                                       BuildKit and runc Go modules
 #        offline/setup.sh sbom-scanner  a stand-in for SBOM_SCANNER_IMAGE, built from
 #                                       offline/sbom-scanner (syft as a Go library)
+#        offline/setup.sh cosign PATH VERSION
+#        offline/setup.sh act PATH VERSION
+#                                       cosign (make release) or act (make ci-local),
+#                                       built from its Go module into PATH, where
+#                                       none is installed (a package manager has both)
 # Each does nothing when the official image (scripts/names.env) is here or
 # a pull gets it, or when its stand-in is already here. An engine, where
 # none runs, is offline/engine.sh's job (as root).
@@ -90,6 +95,21 @@ ensure_compose() {
 	"$DOCKER" compose version >/dev/null 2>&1 || die "Compose was installed in $plugins but 'docker compose version' fails"
 }
 
+# go_tool NAME PACKAGE@VERSION PATH: a command built from its Go module
+# into PATH (go install, then renamed: PATH names the version).
+go_tool() {
+	local name=$1 pkg=$2 path=$3
+	[ -n "$path" ] && [ -n "${pkg##*@}" ] || die "usage: offline/setup.sh $name PATH VERSION"
+	command -v go >/dev/null 2>&1 || die "$name is not installed and Go is not installed to build it: install $name and retry"
+	workdir
+	say "building $name ${pkg##*@} from its Go module into $path (a few minutes the first time)"
+	CGO_ENABLED=0 GOBIN="$work/bin" GOFLAGS=-mod=mod GOTOOLCHAIN=local go install "$pkg" >"$work/$name.log" 2>&1 ||
+		die "could not build $name ($(tail -n 1 "$work/$name.log")); install $name and retry"
+	mkdir -p "$(dirname "$path")"
+	mv "$work/bin/$name" "$path.$$"
+	mv "$path.$$" "$path"
+}
+
 # write_build_flags: the files make and Compose read, each written whole
 # under a name of this process's own and then renamed, so that a make
 # running at the same time never reads half of one.
@@ -124,5 +144,7 @@ bases)
 registry) ensure_registry ;;
 buildkit) ensure_buildkit ;;
 sbom-scanner) ensure_sbom_scanner ;;
-*) die "unknown argument '${1:-}': use buildx, compose, bases, registry, buildkit or sbom-scanner (see offline/README.md)" ;;
+cosign) go_tool cosign "github.com/sigstore/cosign/v3/cmd/cosign@${3:-}" "${2:-}" ;;
+act) go_tool act "github.com/nektos/act@${3:-}" "${2:-}" ;;
+*) die "unknown argument '${1:-}': use buildx, compose, bases, registry, buildkit, sbom-scanner, cosign or act (see offline/README.md)" ;;
 esac

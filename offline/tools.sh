@@ -71,7 +71,13 @@ DOCKERFILE
 # cache-demo): the official image, pinned, or a stand-in.
 
 ensure_buildkit() {
-	local image=$BUILDKIT_IMAGE
+	local image=$BUILDKIT_IMAGE src
+	# A stand-in without buildctl (made before buildx's docker-container
+	# builders were run on it: they check readiness with it) is made again.
+	if ! usable "$image" && have_image "$STAND_IN_PREFIX$image" &&
+		! "$DOCKER" run --rm --entrypoint buildctl "$STAND_IN_PREFIX$image" --version >/dev/null 2>&1; then
+		"$DOCKER" rmi "$STAND_IN_PREFIX$image" >/dev/null || die "the stand-in $STAND_IN_PREFIX$image lacks buildctl and could not be removed: docker rmi it and retry"
+	fi
 	ready "$image" && return 0
 	need_go "$image"
 	[ "$(uname -s)" = Linux ] && command -v "${CC:-gcc}" >/dev/null 2>&1 ||
@@ -80,8 +86,10 @@ ensure_buildkit() {
 	local dir="$work/buildkit"
 	stand_in_context "$dir"
 	say "$image cannot be pulled: building the stand-in $STAND_IN_PREFIX$image from github.com/moby/buildkit $BUILDKIT_VERSION and github.com/opencontainers/runc $RUNC_VERSION (a few minutes, once)"
-	CGO_ENABLED=0 module_build "github.com/moby/buildkit@$BUILDKIT_VERSION" "$dir/buildkitd" ./cmd/buildkitd \
-		-ldflags "-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" >"$work/buildkitd.log" 2>&1 ||
+	local x="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION"
+	{ src=$(module_src "github.com/moby/buildkit@$BUILDKIT_VERSION") &&
+		CGO_ENABLED=0 src_build "$src" "$dir/buildkitd" ./cmd/buildkitd -ldflags "$x" &&
+		CGO_ENABLED=0 src_build "$src" "$dir/buildctl" ./cmd/buildctl -ldflags "$x"; } >"$work/buildkitd.log" 2>&1 ||
 		die "could not build buildkitd ($(tail -n 1 "$work/buildkitd.log")); make $image pullable and retry"
 	# runc runs the build steps; static, as the image has no C library.
 	CGO_ENABLED=1 module_build "github.com/opencontainers/runc@$RUNC_VERSION" "$dir/runc" . \
@@ -89,8 +97,8 @@ ensure_buildkit() {
 		die "could not build runc ($(tail -n 1 "$work/runc.log")); static linking needs libseccomp's static library (Debian: libseccomp-dev); or make $image pullable"
 	{
 		stand_in_dockerfile_head
-		echo "LABEL org.opencontainers.image.description=\"Stand-in for $image: buildkitd $BUILDKIT_VERSION and a static runc $RUNC_VERSION on busybox, built by offline/setup.sh\""
-		echo 'COPY buildkitd runc /usr/bin/'
+		echo "LABEL org.opencontainers.image.description=\"Stand-in for $image: buildkitd and buildctl $BUILDKIT_VERSION and a static runc $RUNC_VERSION on busybox, built by offline/setup.sh\""
+		echo 'COPY buildkitd buildctl runc /usr/bin/'
 		echo 'VOLUME /var/lib/buildkit'
 		echo 'ENTRYPOINT ["/usr/bin/buildkitd"]'
 	} >"$dir/Dockerfile"

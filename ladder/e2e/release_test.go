@@ -40,6 +40,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	ref := release.LocalRegistry(mustAtoi(t, port)) + "/go-docker:" + version
 	cleanUpRelease(t, ctx, mustAtoi(t, port), ref, ref+"-bare", ref+"-one")
 	pruneCacheAfter(t)
+	shareCosign(t, ctx, root)
 
 	// Clone A: the last commit, built with the reader's warm cache mounts
 	// (a build with cache leaves their records as they are): make final,
@@ -54,6 +55,7 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 	}
 	verifyPasses(t, ctx, a, ref, version, port)
 	verifyFailsAsItShould(t, ctx, a, version, port)
+	tamperedTagFails(t, ctx, a, ref, version, port)
 
 	// Clone B: the same commit with cache mounts of its own (an uncommitted
 	// change), released with --no-cache: nothing of clone A's builds, nor
@@ -75,6 +77,13 @@ func TestReleaseIsVerifiableAndReproducible(t *testing.T) {
 		"verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
 	if out := runMake(t, ctx, b, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port, "ALLOW_DIRTY=1"); !strings.Contains(out, "accepted with ALLOW_DIRTY=1") {
 		t.Errorf("clone B: make verify-release ALLOW_DIRTY=1 does not say it accepted a -dirty release:\n%s", out)
+	}
+	// Clone B signed with a key pair of its own: clone A's public key
+	// does not verify B's release, though all else passes.
+	line := failsWithOneLine(t, ctx, a, "verify-release", "no signature by out/release/cosign.pub signs the index",
+		"verify-release", "VERSION="+version, "REGISTRY_PORT="+port, "ALLOW_DIRTY=1")
+	if strings.Contains(line, ": the ") || strings.Contains(line, "linux/") {
+		t.Errorf("clone A's key against clone B's release: want only the signature to fail, got %q", line)
 	}
 	checkBuiltFromNothing(t, filepath.Join(b, "out", "logs", "release.log"))
 	// The same platform images, and the same image as clone A's make final
@@ -193,6 +202,47 @@ func verifyFailsAsItShould(t *testing.T, ctx context.Context, a, version, port s
 	runMake(t, ctx, a, "release", "VERSION="+version+"-one", "REGISTRY_PORT="+port, "PLATFORMS=linux/amd64")
 	failsWithOneLine(t, ctx, a, "verify-release", "linux/arm64 is missing (the index has linux/amd64)",
 		"verify-release", "VERSION="+version+"-one", "REGISTRY_PORT="+port)
+}
+
+// tamperedTagFails pushes another index under the release's tag: the
+// same platform images, SBOMs and provenance, with one annotation added,
+// as someone with push rights could. make verify-release fails on the
+// signature alone, then passes again once the tag points back to the
+// index make release signed.
+func tamperedTagFails(t *testing.T, ctx context.Context, a, ref, version, port string) {
+	t.Helper()
+	signed, err := docker.Output(ctx, "buildx", "imagetools", "inspect", ref, "--format", "{{json .Manifest.Digest}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed = strings.Trim(strings.TrimSpace(signed), `"`)
+	retag := func(from string, extra ...string) {
+		args := append([]string{"buildx", "imagetools", "create", "-t", ref}, extra...)
+		if out, err := docker.CombinedOutput(ctx, append(args, from)...); err != nil {
+			t.Fatalf("docker buildx imagetools create -t %s %s: %v\n%s", ref, from, err, out)
+		}
+	}
+	name, _, _ := strings.Cut(ref, ":"+version)
+	retag(name+"@"+signed, "--annotation", "index:org.opencontainers.image.description=not what make release pushed")
+	line := failsWithOneLine(t, ctx, a, "verify-release", "no signature by out/release/cosign.pub signs the index",
+		"verify-release", "VERSION="+version, "REGISTRY_PORT="+port)
+	if strings.Contains(line, signed) || strings.Contains(line, "linux/") {
+		t.Errorf("a tampered tag: want one fault, the signature of another index than %s, got %q", signed, line)
+	}
+	retag(name + "@" + signed)
+	if out := runMake(t, ctx, a, "verify-release", "VERSION="+version, "REGISTRY_PORT="+port); !strings.Contains(out, "signature: the index "+signed+" is signed by out/release/cosign.pub") {
+		t.Errorf("the tag back on the signed index: make verify-release does not say it checked the signature:\n%s", out)
+	}
+}
+
+// shareCosign builds cosign once (make setup-cosign, where none is
+// installed), and has every make of the test use it: each clone would
+// otherwise link its own.
+func shareCosign(t *testing.T, ctx context.Context, root string) {
+	t.Helper()
+	runMake(t, ctx, root, "setup-cosign")
+	out := runMake(t, ctx, root, "-s", "--eval", "print-cosign: ; @echo $(abspath $(COSIGN))", "print-cosign")
+	t.Setenv("COSIGN", strings.TrimSpace(out))
 }
 
 // failsWithOneLine runs make args in dir, wants it to fail with exactly one

@@ -59,6 +59,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&r.Verify, "verify", false, "check a pushed release instead of building one")
 	fs.StringVar(&r.Commit, "commit", "", "with -verify: the commit the provenance must name (empty: the checkout's HEAD)")
 	fs.BoolVar(&r.AllowDirty, "allow-dirty", false, "release a tree with uncommitted changes, its provenance naming the commit with -dirty; with -verify: accept such a release")
+	fs.StringVar(&r.Cosign, "cosign", "cosign", "the cosign command, which signs the release and checks its signature")
+	fs.StringVar(&r.SigningKey, "signing-key", release.DefaultKey, "the cosign private key the release is signed with (the default is made on first use)")
+	fs.StringVar(&r.SigningPub, "signing-pub", "", "with -verify: the cosign public key the signature must be by (empty: beside -signing-key, .pub)")
 	if err := cli.Parse(fs, args, stderr, "make release VERSION=v1.0.0"); err != nil {
 		return o, err
 	}

@@ -16,6 +16,9 @@ type Release struct {
 	Ref       string
 	Digest    string              // the index's
 	Platforms map[string]Platform // by os/arch[/variant]
+	// Unsigned says why no signature by the release's public key signs
+	// the index ("no signatures found"); empty when one does.
+	Unsigned string
 }
 
 // Platform is one platform's image and what is attached to it.

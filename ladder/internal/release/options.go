@@ -39,6 +39,10 @@ type Options struct {
 	// AllowDirty releases a tree with uncommitted changes, its provenance
 	// naming the commit with -dirty; with Verify, accepts such a release.
 	AllowDirty bool
+	// Cosign is the cosign command; SigningKey the private key a release
+	// is signed with (DefaultKey: made on first use), SigningPub the public
+	// key verify-release checks the signature with (empty: beside the key).
+	Cosign, SigningKey, SigningPub string
 }
 
 // Command is the make target the options are for, as errors name it.
@@ -97,8 +101,21 @@ func (o Options) check() (job, error) {
 		return j, fmt.Errorf("invalid image name %q: use lower-case letters, digits, '.', '_' and '-'", o.Name)
 	case o.Commit != "" && !commitRE.MatchString(o.Commit):
 		return j, fmt.Errorf("invalid COMMIT %q: use a full commit hash (git rev-parse HEAD)", o.Commit)
+	case o.Cosign == "":
+		return j, errors.New("no cosign command: make setup-cosign installs one, or give COSIGN=path")
+	case !o.Verify && !strings.HasSuffix(o.SigningKey, ".key"):
+		return j, fmt.Errorf("invalid SIGNING_KEY %q: give the path of a cosign private key, ending in .key (cosign generate-key-pair makes cosign.key)", o.SigningKey)
 	}
 	return j, nil
+}
+
+// signer signs and checks the release's signature with cosign.
+func (j job) signer() Signer {
+	pub := j.SigningPub
+	if pub == "" {
+		pub = PublicKeyOf(j.SigningKey)
+	}
+	return Signer{Cosign: j.Cosign, Key: j.SigningKey, PublicKey: pub, HTTP: j.Registry == ""}
 }
 
 // ref is where the release goes: REGISTRY/NAME:VERSION.
@@ -124,6 +141,9 @@ func (j job) verifyCommand(dirty bool) string {
 	}
 	if j.Package != DefaultPackage {
 		check += " PACKAGE=" + j.Package
+	}
+	if j.SigningKey != DefaultKey || j.SigningPub != "" {
+		check += " SIGNING_PUB=" + j.signer().PublicKey
 	}
 	if dirty {
 		check += " ALLOW_DIRTY=1"

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-docker/go-docker/ladder/internal/repo"
@@ -34,7 +35,8 @@ func TestDefaultsAreTheProductionDockerfiles(t *testing.T) {
 
 // Options are checked in one line that names the fix; a good set parses.
 func TestCheck(t *testing.T) {
-	good := Options{Version: "v1", Platforms: DefaultPlatforms, Port: DefaultPort, Name: DefaultName, Package: DefaultPackage}
+	good := Options{Version: "v1", Platforms: DefaultPlatforms, Port: DefaultPort, Name: DefaultName, Package: DefaultPackage,
+		Cosign: "cosign", SigningKey: DefaultKey}
 	j, err := good.check()
 	if err != nil || j.port != 5001 || !slices.Equal(j.platforms, []string{"linux/amd64", "linux/arm64"}) {
 		t.Fatalf("got %+v, %v", j, err)
@@ -52,12 +54,18 @@ func TestCheck(t *testing.T) {
 	if err := bad.Validate(); err == nil || err.Error() != `invalid image name "Go_Docker": use lower-case letters, digits, '.', '_' and '-'` {
 		t.Errorf("bad name: got %v", err)
 	}
+	bad = good
+	bad.SigningKey = "cosign.pub"
+	if err := bad.Validate(); err == nil || !regexp.MustCompile(`^invalid SIGNING_KEY "cosign.pub": .*cosign generate-key-pair`).MatchString(err.Error()) {
+		t.Errorf("a public key as SIGNING_KEY: got %v", err)
+	}
 }
 
 // The line make release prints to check what it pushed names only what
 // is not a default.
 func TestVerifyCommand(t *testing.T) {
-	o := Options{Version: "v1", Platforms: DefaultPlatforms, Port: DefaultPort, Name: DefaultName, Package: DefaultPackage}
+	o := Options{Version: "v1", Platforms: DefaultPlatforms, Port: DefaultPort, Name: DefaultName, Package: DefaultPackage,
+		Cosign: "cosign", SigningKey: DefaultKey}
 	j, _ := o.check()
 	if got := j.verifyCommand(false); got != "make verify-release VERSION=v1" {
 		t.Errorf("defaults: got %q", got)
@@ -71,5 +79,23 @@ func TestVerifyCommand(t *testing.T) {
 	j, _ = o.check()
 	if got := j.verifyCommand(false); got != "make verify-release VERSION=v1 REGISTRY=registry.example.com/you PLATFORMS=linux/arm64 PACKAGE=./cmd/api" {
 		t.Errorf("with a registry: got %q", got)
+	}
+	o.SigningKey = "keys/ci.key"
+	j, _ = o.check()
+	if got := j.verifyCommand(false); !strings.HasSuffix(got, " SIGNING_PUB=keys/ci.pub") {
+		t.Errorf("with a key of the reader's: got %q, want it to name the public key", got)
+	}
+}
+
+// byDigest drops the tag, not a registry's port.
+func TestByDigest(t *testing.T) {
+	for ref, want := range map[string]string{
+		"127.0.0.1:5001/go-docker:v1":           "127.0.0.1:5001/go-docker@sha256:ab",
+		"registry.example.com/you/go-docker:v1": "registry.example.com/you/go-docker@sha256:ab",
+		"127.0.0.1:5001/go-docker":              "127.0.0.1:5001/go-docker@sha256:ab",
+	} {
+		if got := byDigest(ref, "sha256:ab"); got != want {
+			t.Errorf("byDigest(%q): got %q, want %q", ref, got, want)
+		}
 	}
 }

@@ -38,6 +38,10 @@ func (j job) publish(ctx context.Context, p *project.Project, w io.Writer) error
 	if bo.Generator, err = p.SBOMScannerImage(ctx); err != nil {
 		return err
 	}
+	s := j.signer()
+	if err := s.EnsureKey(ctx, p.Root, w); err != nil {
+		return err
+	}
 	if j.Registry == "" {
 		addr, err := startRegistry(ctx, p, j.port)
 		if err != nil {
@@ -52,6 +56,9 @@ func (j job) publish(ctx context.Context, p *project.Project, w io.Writer) error
 	}
 	r, err := Inspect(ctx, p.Docker, bo.Ref)
 	if err != nil {
+		return err
+	}
+	if err := s.Sign(ctx, p.Root, bo.Ref, r.Digest); err != nil {
 		return err
 	}
 	j.report(w, bo, r)
@@ -124,6 +131,7 @@ func (j job) report(w io.Writer, bo BuildOptions, r Release) {
 	for _, p := range j.platforms {
 		fmt.Fprintf(w, "release:   %-12s %s\n", p, r.Platforms[p].Digest)
 	}
+	fmt.Fprintf(w, "release:   signed with  %s (cosign; verify-release checks it with %s)\n", j.SigningKey, j.signer().PublicKey)
 	if bo.Dirty {
 		fmt.Fprintln(w, "release: warning: built with uncommitted changes (ALLOW_DIRTY=1): its provenance names the commit with -dirty, which make verify-release refuses without ALLOW_DIRTY=1")
 	}

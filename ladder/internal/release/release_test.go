@@ -73,6 +73,8 @@ func TestVerify(t *testing.T) {
 		prov    map[string]string
 		want    Want
 		fail    []string // each must be in the one-line error; none: it passes
+		// unsigned: what cosign said of the index's signature ("": signed).
+		unsigned string
 	}{
 		{name: "a good release", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)), want: want},
 		{name: "SLSA v0.2 provenance", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV02(commit)), want: want},
@@ -100,6 +102,12 @@ func TestVerify(t *testing.T) {
 		{name: "a platform missing", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)),
 			want: Want{Version: "v1.0.0", Platforms: []string{"linux/amd64", "linux/riscv64"}, Revision: commit, Dockerfile: "final.Dockerfile"},
 			fail: []string{"linux/riscv64 is missing (the index has linux/amd64, linux/arm64)"}},
+		{name: "signed", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)), want: signedBy(want, "keys/ci.pub")},
+		{name: "not signed by the key", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)), want: signedBy(want, "keys/ci.pub"),
+			unsigned: "no signatures found",
+			fail:     []string{"no signature by keys/ci.pub signs the index sha256:index the tag points to (no signatures found)"}},
+		{name: "no key, no signature check", version: "v1.0.0", sbom: both(goodSBOM), prov: both(slsaV1(commit)), want: want,
+			unsigned: "no signatures found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Parse("reg/app:v1.0.0", inspectJSON(tc.version, tc.sbom, tc.prov))
@@ -109,6 +117,7 @@ func TestVerify(t *testing.T) {
 			if len(r.Platforms) != 2 || r.Platforms["linux/arm64"].Digest != "sha256:1" {
 				t.Fatalf("platforms: got %+v, want the two image manifests, not the attestations", r.Platforms)
 			}
+			r.Unsigned = tc.unsigned
 			lines, err := Verify(r, tc.want)
 			if len(tc.fail) == 0 {
 				if err != nil {
@@ -116,6 +125,9 @@ func TestVerify(t *testing.T) {
 				}
 				if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "github.com/gin-gonic/gin v1.12.0") }) {
 					t.Errorf("the lines of what passed do not name gin: %q", lines)
+				}
+				if signed := slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "signature: ") }); signed != (tc.want.PublicKey != "") {
+					t.Errorf("a line on the signature: %v, want %v: %q", signed, tc.want.PublicKey != "", lines)
 				}
 				return
 			}
@@ -132,6 +144,12 @@ func TestVerify(t *testing.T) {
 			}
 		})
 	}
+}
+
+// signedBy is w with a public key the signature must be by.
+func signedBy(w Want, pub string) Want {
+	w.PublicKey = pub
+	return w
 }
 
 // With one platform in the index, imagetools prints its image config and

@@ -34,6 +34,11 @@ func (j job) verify(ctx context.Context, p *project.Project, w io.Writer) error 
 	if err != nil {
 		return err
 	}
+	s := j.signer()
+	want.PublicKey = s.PublicKey
+	if r.Unsigned, err = s.Verify(ctx, p.Root, j.ref(), r.Digest); err != nil {
+		return err
+	}
 	lines, err := Verify(r, want)
 	if err != nil {
 		return err
@@ -66,12 +71,18 @@ type Want struct {
 	// changes, whose provenance names the commit with "-dirty" (make
 	// release ALLOW_DIRTY=1). Without it such a release fails.
 	AllowDirty bool
+	// PublicKey: a signature by it must sign the index (Release.Unsigned
+	// empty); it names the key in what Verify says.
+	PublicKey string
 }
 
 // Verify checks a release against want. It returns one line per check
 // passed, or an error that lists, in one line, every check that failed.
 func Verify(r Release, want Want) ([]string, error) {
 	var ok, bad []string
+	if want.PublicKey != "" && r.Unsigned != "" {
+		bad = append(bad, fmt.Sprintf("no signature by %s signs the index %s the tag points to (%s): another image was pushed under the tag, or the release was not signed with its key", want.PublicKey, r.Digest, r.Unsigned))
+	}
 	for _, name := range want.Platforms {
 		if _, found := r.Platforms[name]; !found {
 			bad = append(bad, fmt.Sprintf("%s is missing (the index has %s)", name, strings.Join(slices.Sorted(maps.Keys(r.Platforms)), ", ")))
@@ -130,6 +141,9 @@ func Verify(r Release, want Want) ([]string, error) {
 	mods := make([]string, len(want.Modules))
 	for i, m := range want.Modules {
 		mods[i] = m.Path + " " + m.Version
+	}
+	if want.PublicKey != "" {
+		ok = append(ok, fmt.Sprintf("signature: the index %s is signed by %s (cosign, no transparency log)", r.Digest, want.PublicKey))
 	}
 	ok = append(ok,
 		fmt.Sprintf("labels: %s=%s on every platform", VersionLabel, want.Version),
