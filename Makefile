@@ -168,4 +168,4 @@ distclean: ## clean, and all else this project made in the engine (docs/referenc
 	@scripts/distclean.sh
 	rm -rf out
 
-include make/inputs.mk make/measuring.mk make/release.mk make/development.mk
+include make/inputs.mk make/measuring.mk make/release.mk make/ci.mk make/development.mk

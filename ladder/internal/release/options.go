@@ -115,7 +115,13 @@ func (j job) signer() Signer {
 	if pub == "" {
 		pub = PublicKeyOf(j.SigningKey)
 	}
-	return Signer{Cosign: j.Cosign, Key: j.SigningKey, PublicKey: pub, HTTP: j.Registry == ""}
+	// The engine speaks plain HTTP to a registry on loopback (the local
+	// container, or one a local runner gives as REGISTRY); cosign must be
+	// told to.
+	host, _, _ := strings.Cut(j.Registry, "/")
+	host, _, _ = strings.Cut(host, ":")
+	http := j.Registry == "" || host == "127.0.0.1" || host == "localhost"
+	return Signer{Cosign: j.Cosign, Key: j.SigningKey, PublicKey: pub, HTTP: http}
 }
 
 // ref is where the release goes: REGISTRY/NAME:VERSION.

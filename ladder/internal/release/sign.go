@@ -45,13 +45,21 @@ func (s Signer) EnsureKey(ctx context.Context, root string, w io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(key), 0o700); err != nil {
 		return err
 	}
-	prefix := strings.TrimSuffix(key, ".key")
-	cmd := s.command(ctx, "generate-key-pair", "--output-key-prefix", prefix)
-	cmd.Env = append(cmd.Env, "COSIGN_PASSWORD=")
+	if err := GenerateKeyPair(ctx, s.Cosign, key); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "release: made the signing key pair %s and %s (no password, for this machine; sign a real release with your own key, SIGNING_KEY=path)\n", s.Key, PublicKeyOf(s.Key))
+	return nil
+}
+
+// GenerateKeyPair makes a cosign key pair with no password: key, and its
+// public key beside it (PublicKeyOf).
+func GenerateKeyPair(ctx context.Context, cosign, key string) error {
+	cmd := exec.CommandContext(ctx, cosign, "generate-key-pair", "--output-key-prefix", strings.TrimSuffix(key, ".key"))
+	cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("cosign generate-key-pair: %v: %s", err, docker.LastLine(string(out)))
 	}
-	fmt.Fprintf(w, "release: made the signing key pair %s and %s (no password, for this machine; sign a real release with your own key, SIGNING_KEY=path)\n", s.Key, PublicKeyOf(s.Key))
 	return nil
 }
 

@@ -1,0 +1,140 @@
+package cilocal
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/buildlog"
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
+)
+
+// A Run is one job of the workflow, run by act on the host.
+type Run struct {
+	Act string // the act command
+	Dir string // the checkout whose workflow runs (act copies it)
+	Job string
+	// Event is the event's JSON (a tag push: {"ref": "refs/tags/v1"});
+	// empty: a push to the checked-out branch.
+	Event string
+	// Vars and Secrets are the repository's variables and secrets, as the
+	// workflow reads them (vars.NAME, secrets.NAME); Env is added to every
+	// step's environment.
+	Vars, Secrets, Env map[string]string
+	LocalRepos         []string // Copies' flags
+	// State holds act's caches: the actions', the tool cache, and the
+	// Actions cache (its cache server's storage), which a later run of
+	// the same State finds, as a later workflow run finds the last one's.
+	State string
+	Log   string // the file act's whole output goes to
+}
+
+// A Result is what a run did.
+type Result struct {
+	Passed  bool
+	Seconds float64 // the whole act run, from start to exit
+	Output  string  // act's output, its "[ci/JOB]   | " prefixes removed
+}
+
+// Args is act's command line for the run, its artifact server on port.
+func (r Run) Args(eventFile, port string) []string {
+	args := []string{"push", "-j", r.Job, "-W", Workflow,
+		// The job runs on this machine, not in a runner image.
+		"-P", "ubuntu-latest=-self-hosted",
+		// Every server act starts listens on loopback only.
+		"--cache-server-addr", "127.0.0.1", "--cache-server-path", filepath.Join(r.State, "actions-cache"),
+		"--artifact-server-addr", "127.0.0.1", "--artifact-server-port", port,
+		"--artifact-server-path", filepath.Join(r.State, "artifacts"),
+		"--action-cache-path", filepath.Join(r.State, "act"), "--action-offline-mode"}
+	if eventFile != "" {
+		args = append(args, "-e", eventFile)
+	}
+	for _, kv := range []struct {
+		flag string
+		m    map[string]string
+	}{{"--var", r.Vars}, {"--secret", r.Secrets}, {"--env", r.Env}} {
+		for _, k := range sortedKeys(kv.m) {
+			args = append(args, kv.flag, k+"="+kv.m[k])
+		}
+	}
+	return append(args, r.LocalRepos...)
+}
+
+// Do runs the job and writes act's output to r.Log; w gets a line when it
+// starts. Its error is for a run that could not be made; a job that
+// failed is a Result that did not pass.
+func (r Run) Do(ctx context.Context, w io.Writer) (Result, error) {
+	port, err := devloop.FreePort()
+	if err != nil {
+		return Result{}, err
+	}
+	var eventFile string
+	if r.Event != "" {
+		eventFile = filepath.Join(r.State, "event.json")
+		if err := os.WriteFile(eventFile, []byte(r.Event), 0o644); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(r.Log), 0o755); err != nil {
+		return Result{}, err
+	}
+	cmd := exec.CommandContext(ctx, r.Act, r.Args(eventFile, port)...)
+	cmd.Dir = r.Dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	fmt.Fprintf(w, "ci-local: act runs job %s of %s (log: %s)\n", r.Job, Workflow, r.Log)
+	start := time.Now()
+	runErr := cmd.Run()
+	res := Result{Seconds: time.Since(start).Seconds(), Output: unprefix(out.String())}
+	if err := os.WriteFile(r.Log, out.Bytes(), 0o644); err != nil {
+		return res, err
+	}
+	var exit *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exit) {
+		return res, fmt.Errorf("act: %v (make setup-act installs it)", runErr)
+	}
+	res.Passed = runErr == nil && strings.Contains(out.String(), "Job succeeded")
+	return res, nil
+}
+
+// prefixRE is what act puts before each line a step prints.
+var prefixRE = regexp.MustCompile(`(?m)^\[[^\]]+\]\s+\| ?`)
+
+// unprefix removes act's prefixes from the lines steps printed.
+func unprefix(s string) string { return prefixRE.ReplaceAllString(s, "") }
+
+// Progress reads the BuildKit progress of the build whose step names hold
+// marker out of a job's output.
+func (res Result) Progress() (buildlog.Progress, error) {
+	return buildlog.Parse(strings.NewReader(res.Output))
+}
+
+// Failure is the line of act's output that says why a job failed: its
+// last ::error::, or its last line.
+func (res Result) Failure() string {
+	lines := strings.Split(strings.TrimSpace(res.Output), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if _, msg, ok := strings.Cut(lines[i], "::error::"); ok {
+			return strings.TrimSpace(msg)
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,20 @@
+# ci.mk: the GitHub Actions workflow (.github/workflows/ci.yml) run on this
+# machine by act, a real local runner, and its cache options measured
+# (docs/ci.md). Each runs a command of ladder/, built into out/bin/ first.
+
+# The workflow's job make ci-local runs: image, test or release.
+JOB ?= image
+# act, where it is installed; make setup-act builds it where not.
+ACT_VERSION = v0.2.89
+ACT ?= $(shell command -v act 2>/dev/null || echo out/tools/act-$(ACT_VERSION))
+
+##@ CI
+
+.PHONY: ci-local
+ci-local: setup setup-buildkit setup-registry setup-sbom-scanner setup-cosign setup-act ## Run a job of the workflow with act: JOB=image.
+	@$(call ladder_bin,ci-local)
+	out/bin/ci-local -repo . -docker '$(DOCKER)' -act '$(ACT)' -cosign '$(COSIGN)' -job '$(JOB)' -port '$(REGISTRY_PORT)'
+
+.PHONY: setup-act
+setup-act: ## Check act is installed (offline/ builds it from its Go module where not).
+	@[ -x "$(ACT)" ] || command -v "$(ACT)" >/dev/null 2>&1 || offline/setup.sh act "$(ACT)" $(ACT_VERSION)
