@@ -19,6 +19,8 @@ func TestBaseImageVersionsAgree(t *testing.T) {
 		"Makefile":                   regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)\s*\?=\s*(\S+)$`),
 		"offline/setup.sh":           regexp.MustCompile(`(?m)^(GO_VERSION|ALPINE_VERSION)=\$\{\w+:-(\S+)\}$`),
 		"ladder/cmd/compare/main.go": regexp.MustCompile(`"(go-version|alpine-version)", "([^"]+)"`),
+		// actions/setup-go's Go, for make lint and make release.
+		".github/workflows/ci.yml": regexp.MustCompile(`(?m)^\s+(go-version): "([^"]+)"$`),
 	}
 	// The peers make compare measures build with the same Go.
 	for _, f := range append(dockerfiles(rungs), "peers/docker-init.Dockerfile", "peers/ko/base.Dockerfile") {

@@ -50,7 +50,9 @@ func New(ctx context.Context, p *project.Project, o Options) (Run, error) {
 	case "test":
 		err = goToolCache(filepath.Join(state, "act", "tool_cache"))
 	case "release":
-		err = forRelease(ctx, p, o, &r)
+		if err = goToolCache(filepath.Join(state, "act", "tool_cache")); err == nil {
+			err = forRelease(ctx, p, o, &r)
+		}
 	}
 	return r, err
 }
@@ -115,10 +117,15 @@ func forRelease(ctx context.Context, p *project.Project, o Options, r *Run) erro
 	r.Vars["REGISTRY"] = reg.Addr + "/ci-local"
 	r.Vars["BUILDX_DRIVER"] = "docker"
 	r.Vars["COSIGN_PUBLIC_KEY"] = strings.TrimSpace(string(pub))
-	r.Secrets["REGISTRY_USER"], r.Secrets["REGISTRY_TOKEN"] = "ci-local", "ci-local"
+	r.Secrets["REGISTRY_USER"], r.Secrets["REGISTRY_TOKEN"] = "no-such-user", "no-such-token"
 	r.Secrets["COSIGN_PRIVATE_KEY"], r.Secrets["COSIGN_PASSWORD"] = strings.TrimSpace(string(priv)), ""
-	// make setup-cosign in the job finds the cosign this run has.
+	// make setup-cosign in the job finds the cosign this run has (act runs
+	// the job in a copy of the checkout, without the ignored out/).
 	r.Env["COSIGN"] = o.Cosign
+	if strings.Contains(o.Cosign, "/") && !filepath.IsAbs(o.Cosign) {
+		r.Env["COSIGN"] = filepath.Join(p.Root, o.Cosign)
+	}
 	r.Event = fmt.Sprintf(`{"ref": "refs/tags/%s"}`, o.Version)
-	return nil
+	r.Workflow, err = Alone(p.Root, r.Job, filepath.Join(r.State, "workflows"))
+	return err
 }

@@ -23,6 +23,8 @@ type Run struct {
 	Act string // the act command
 	Dir string // the checkout whose workflow runs (act copies it)
 	Job string
+	// Workflow is the workflow file, relative to Dir (empty: Workflow).
+	Workflow string
 	// Event is the event's JSON (a tag push: {"ref": "refs/tags/v1"});
 	// empty: a push to the checked-out branch.
 	Event string
@@ -47,7 +49,11 @@ type Result struct {
 
 // Args is act's command line for the run, its artifact server on port.
 func (r Run) Args(eventFile, port string) []string {
-	args := []string{"push", "-j", r.Job, "-W", Workflow,
+	wf := r.Workflow
+	if wf == "" {
+		wf = Workflow
+	}
+	args := []string{"push", "-j", r.Job, "-W", wf,
 		// The job runs on this machine, not in a runner image.
 		"-P", "ubuntu-latest=-self-hosted",
 		// Every server act starts listens on loopback only.

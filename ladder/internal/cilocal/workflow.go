@@ -9,6 +9,7 @@ package cilocal
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -57,4 +58,30 @@ func CheckJob(job string, jobs []string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown JOB %q: use one of %s's jobs, %s (make ci-local JOB=image)", job, Workflow, strings.Join(jobs, ", "))
+}
+
+// Alone writes a copy of the workflow whose job runs alone, into dir, and
+// returns its path: act runs a job's needs first (the release job's is
+// the test job, the whole end-to-end suite), so the copy drops the job's
+// needs: line and changes nothing else. Run the needed job on its own.
+func Alone(root, job, dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, Workflow))
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	start := strings.Index(s, "\n  "+job+":\n")
+	if start < 0 {
+		return "", fmt.Errorf("%s has no job %s", Workflow, job)
+	}
+	end := len(s)
+	if m := jobRE.FindStringIndex(s[start+len(job)+5:]); m != nil {
+		end = start + len(job) + 5 + m[0]
+	}
+	body := regexp.MustCompile(`(?m)^    needs:.*\n`).ReplaceAllString(s[start:end], "")
+	path := filepath.Join(dir, job+"-alone.yml")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(path, []byte(s[:start]+body+s[end:]), 0o644)
 }
