@@ -18,3 +18,8 @@ ci-local: setup setup-buildkit setup-registry setup-sbom-scanner setup-cosign se
 .PHONY: setup-act
 setup-act: ## Check act is installed (offline/ builds it from its Go module where not).
 	@[ -x "$(ACT)" ] || command -v "$(ACT)" >/dev/null 2>&1 || offline/setup.sh act "$(ACT)" $(ACT_VERSION)
+
+.PHONY: ci-compare
+ci-compare: setup setup-buildkit setup-act shared-builder ## Time the image job's caches under act: out/ci-compare.json.
+	@$(call ladder_bin,ci-compare)
+	out/bin/ci-compare -repo . -docker '$(DOCKER)' -act '$(ACT)' -shared-builder-port $(SHARED_BUILDER_PORT)

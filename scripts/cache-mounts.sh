@@ -6,8 +6,8 @@
 # What reproducible-containers/buildkit-cache-dance does, in two builds on
 # the current buildx builder (docs/ci.md measures it).
 #
-# Usage: scripts/cache-mounts.sh inject DIR    DIR/<id>/ into each cache mount
-#        scripts/cache-mounts.sh extract DIR   each cache mount into DIR/<id>/
+# Usage: scripts/cache-mounts.sh inject DIR    DIR/<id>.tar into each cache mount
+#        scripts/cache-mounts.sh extract DIR   each cache mount into DIR/<id>.tar
 # Environment: DOCKERFILE (default final.Dockerfile): whose
 #              --mount=type=cache,id=ID,target=PATH mounts are carried;
 #              BUILD_CONTEXTS: newline-separated NAME=SOURCE build contexts
@@ -31,20 +31,24 @@ dockerfile=${DOCKERFILE:-final.Dockerfile}
 mounts=$(grep -o 'type=cache,id=[^,]*,target=[^ ]*' "$dockerfile" | sed 's/^type=cache,id=//; s/,target=/=/' | sort -u)
 [ -n "$mounts" ] || die "$dockerfile has no --mount=type=cache,id=ID,target=PATH"
 
-flags=(--no-cache --progress=plain)
+# Not --no-cache: BuildKit then gives the step empty cache mounts. A run
+# id of its own keeps the step from being answered by the layer cache.
+flags=(--progress=plain --build-arg "RUN_ID=$(date +%s)-$$")
 while IFS= read -r c; do
 	[ -z "$c" ] || flags+=(--build-context "$c")
 done <<EOF
 ${BUILD_CONTEXTS:-}
 EOF
 
+# Each mount travels as one tar file, DIR/<id>.tar: the client receives a
+# few large files quickly, tens of thousands of small ones slowly.
 run_mounts="" copy=""
 for m in $mounts; do
 	id=${m%%=*} target=${m#*=}
 	run_mounts="$run_mounts --mount=type=cache,id=$id,target=$target"
 	case $mode in
-	inject) copy="$copy mkdir -p /carried/$id && cp -a /carried/$id/. $target/ &&" ;;
-	extract) copy="$copy mkdir -p /out/$id && cp -a $target/. /out/$id/ &&" ;;
+	inject) copy="$copy { [ ! -f /carried/$id.tar ] || tar -C $target -xf /carried/$id.tar; } &&" ;;
+	extract) copy="$copy tar -C $target -cf /out/$id.tar . &&" ;;
 	esac
 done
 
@@ -55,23 +59,22 @@ inject)
 	# The folder is the build's context, bind-mounted: not a layer.
 	docker buildx build "${flags[@]}" --output type=cacheonly -f - "$dir" <<DOCKERFILE
 FROM $base
-RUN --mount=type=bind,target=/carried $run_mounts $copy true
+ARG RUN_ID
+RUN --mount=type=bind,target=/carried $run_mounts $copy echo \$RUN_ID
 DOCKERFILE
 	;;
 extract)
-	# The module cache is read-only, as Go writes it: made writable, so
-	# that the next extract can replace it.
-	[ ! -d "$dir.new" ] || { chmod -R u+w "$dir.new" && rm -rf "$dir.new"; }
+	rm -rf "$dir.new"
 	empty=$(mktemp -d)
 	docker buildx build "${flags[@]}" --output "type=local,dest=$dir.new" -f - "$empty" <<DOCKERFILE
 FROM $base AS copy
-RUN $run_mounts $copy true
+ARG RUN_ID
+RUN $run_mounts mkdir /out && $copy echo \$RUN_ID
 FROM scratch
 COPY --from=copy /out/ /
 DOCKERFILE
 	rmdir "$empty"
-	chmod -R u+w "$dir.new"
-	[ ! -d "$dir" ] || { chmod -R u+w "$dir" && rm -rf "$dir"; }
+	rm -rf "$dir"
 	mv "$dir.new" "$dir"
 	;;
 *) die "unknown mode '$mode': use inject or extract" ;;

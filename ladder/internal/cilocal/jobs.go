@@ -39,10 +39,7 @@ func New(ctx context.Context, p *project.Project, o Options) (Run, error) {
 		return Run{}, err
 	}
 	r := Run{Act: o.Act, Dir: p.Root, Job: o.Job, State: state, LocalRepos: copies,
-		Log: filepath.Join(state, "logs", o.Job+".log"),
-		// docker/build-push-action exports a build record with a helper
-		// image where buildx is older than v0.23: it cannot be pulled here.
-		Env:  map[string]string{"DOCKER_BUILD_SUMMARY": "false", "DOCKER_BUILD_RECORD_UPLOAD": "false"},
+		Log: filepath.Join(state, "logs", o.Job+".log"), Env: RunnerEnv(),
 		Vars: map[string]string{}, Secrets: map[string]string{}}
 	switch o.Job {
 	case "image":
@@ -55,6 +52,14 @@ func New(ctx context.Context, p *project.Project, o Options) (Run, error) {
 		}
 	}
 	return r, err
+}
+
+// RunnerEnv is the environment every local run adds to the job's:
+// docker/build-push-action's build summary exports a build record with a
+// helper image where buildx is older than v0.23, and uploads it to the
+// runner's artifacts; neither is part of the job's work.
+func RunnerEnv() map[string]string {
+	return map[string]string{"DOCKER_BUILD_SUMMARY": "false", "DOCKER_BUILD_RECORD_UPLOAD": "false"}
 }
 
 // goToolCache puts this machine's Go where actions/setup-go looks first, in

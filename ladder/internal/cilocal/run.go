@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-docker/go-docker/ladder/internal/buildlog"
 	"github.com/go-docker/go-docker/ladder/internal/devloop"
 )
 
@@ -45,6 +44,7 @@ type Result struct {
 	Passed  bool
 	Seconds float64 // the whole act run, from start to exit
 	Output  string  // act's output, its "[ci/JOB]   | " prefixes removed
+	Raw     string  // act's output as it printed it
 }
 
 // Args is act's command line for the run, its artifact server on port.
@@ -100,7 +100,7 @@ func (r Run) Do(ctx context.Context, w io.Writer) (Result, error) {
 	fmt.Fprintf(w, "ci-local: act runs job %s of %s (log: %s)\n", r.Job, Workflow, r.Log)
 	start := time.Now()
 	runErr := cmd.Run()
-	res := Result{Seconds: time.Since(start).Seconds(), Output: unprefix(out.String())}
+	res := Result{Seconds: time.Since(start).Seconds(), Output: unprefix(out.String()), Raw: out.String()}
 	if err := os.WriteFile(r.Log, out.Bytes(), 0o644); err != nil {
 		return res, err
 	}
@@ -117,12 +117,6 @@ var prefixRE = regexp.MustCompile(`(?m)^\[[^\]]+\]\s+\| ?`)
 
 // unprefix removes act's prefixes from the lines steps printed.
 func unprefix(s string) string { return prefixRE.ReplaceAllString(s, "") }
-
-// Progress reads the BuildKit progress of the build whose step names hold
-// marker out of a job's output.
-func (res Result) Progress() (buildlog.Progress, error) {
-	return buildlog.Parse(strings.NewReader(res.Output))
-}
 
 // Failure is the line of act's output that says why a job failed: its
 // last ::error::, or its last line.
@@ -143,4 +137,32 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// stepRE is act's line that ends a step: its outcome, its name and how long
+// it took (time.Duration's form).
+var stepRE = regexp.MustCompile(`(?m)^\[[^\]]+\]\s+\S+\s+(Success|Failure) - (Main|Post) (.+?) \[([0-9a-zµ.]+)\]\s*$`)
+
+// Steps are the seconds each step took, by "Main NAME" or "Post NAME".
+func Steps(rawLog string) map[string]float64 {
+	steps := map[string]float64{}
+	for _, m := range stepRE.FindAllStringSubmatch(rawLog, -1) {
+		if d, err := time.ParseDuration(m[4]); err == nil {
+			steps[m[2]+" "+m[3]] += d.Seconds()
+		}
+	}
+	return steps
+}
+
+// StepOutput is what the step "Main NAME" printed, act's prefixes removed.
+func StepOutput(rawLog, name string) string {
+	start := strings.Index(rawLog, "⭐ Run Main "+name+"\n")
+	if start < 0 {
+		return ""
+	}
+	rest := rawLog[start:]
+	if end := strings.Index(rest[1:], "⭐ Run "); end >= 0 {
+		rest = rest[:end+1]
+	}
+	return unprefix(rest)
 }
