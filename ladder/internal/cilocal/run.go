@@ -93,7 +93,14 @@ func (r Run) Do(ctx context.Context, w io.Writer) (Result, error) {
 	if err := os.MkdirAll(filepath.Dir(r.Log), 0o755); err != nil {
 		return Result{}, err
 	}
-	cmd := exec.CommandContext(ctx, r.Act, r.Args(eventFile, port)...)
+	act := r.Act
+	if strings.Contains(act, "/") {
+		// A path, from this process's folder: act runs in r.Dir.
+		if act, err = filepath.Abs(act); err != nil {
+			return Result{}, err
+		}
+	}
+	cmd := exec.CommandContext(ctx, act, r.Args(eventFile, port)...)
 	cmd.Dir = r.Dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
