@@ -96,7 +96,7 @@ func options(host map[string]string, root string, sharedPort int) []Option {
 	shared["BUILDX_DRIVER"] = "remote"
 	shared["BUILDX_ENDPOINT"] = fmt.Sprintf("tcp://127.0.0.1:%d", sharedPort)
 	shared["BUILDX_DRIVER_OPTS"] = fmt.Sprintf("cacert=%s\ncert=%s\nkey=%s\nservername=%s", f.CA, f.Cert, f.Key, sharedbuilder.ServerName)
-	shared["CACHE_MOUNTS"] = "off"
+	shared["CACHE_MOUNTS"], shared["GHA_CACHE"] = "off", "off"
 	return append(opts, Option{Name: "shared builder (make shared-builder)", Vars: shared})
 }
 

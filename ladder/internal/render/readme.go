@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cachedemo"
+	"github.com/go-docker/go-docker/ladder/internal/cicompare"
 	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/docker"
 	"github.com/go-docker/go-docker/ladder/internal/measure"
@@ -161,6 +162,9 @@ func onePagePerBlock(pages []string, text map[string]string) error {
 		for _, m := range devLoopBlock.FindAllStringSubmatch(text[page], -1) {
 			names = append(names, strings.TrimSuffix("dev-loop:"+m[2], ":"))
 		}
+		for range ciCompareBlock.FindAllString(text[page], -1) {
+			names = append(names, "ci-compare")
+		}
 		for _, name := range names {
 			if other, ok := on[name]; ok && other != page {
 				return fmt.Errorf("the generated block <!-- %s --> is on %s and %s: keep it on one page and link it from the other", name, other, page)
@@ -214,6 +218,15 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 			return "", err
 		}
 		if s, err = replaceDevLoop(s, dev); err != nil {
+			return "", fmt.Errorf("%s: %w", page, err)
+		}
+	}
+	if ciCompareBlock.MatchString(s) {
+		var ci cicompare.Report
+		if err := readResult(u.out, "ci-compare.json", "make ci-compare", &ci); err != nil {
+			return "", err
+		}
+		if s, err = replaceCICompare(s, ci); err != nil {
 			return "", fmt.Errorf("%s: %w", page, err)
 		}
 	}
