@@ -97,7 +97,7 @@ func options(host map[string]string, root string, sharedPort int) []Option {
 	shared["BUILDX_ENDPOINT"] = fmt.Sprintf("tcp://127.0.0.1:%d", sharedPort)
 	shared["BUILDX_DRIVER_OPTS"] = fmt.Sprintf("cacert=%s\ncert=%s\nkey=%s\nservername=%s", f.CA, f.Cert, f.Key, sharedbuilder.ServerName)
 	shared["CACHE_MOUNTS"], shared["GHA_CACHE"] = "off", "off"
-	return append(opts, Option{Name: "shared builder (make shared-builder)", Vars: shared})
+	return append(opts, Option{Name: "shared builder (make shared-builder), warm from earlier builds", Vars: shared})
 }
 
 // job runs the image job once and reads what it did out of its log.
