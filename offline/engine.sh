@@ -209,7 +209,13 @@ start() {
 	say "starting Docker Engine $MOBY_VERSION in the background (log: $LOG)"
 	# A stale socket left by a killed engine would make dockerd refuse.
 	[[ -S $SOCKET ]] && ! answers && rm -f "$SOCKET"
-	PATH=$BIN:$PATH nohup dockerd \
+	# The builder's garbage collection: its defaults, but for the free space
+	# it keeps. That default is a fifth of the disk, and on a machine whose
+	# disk is mostly used (as CI machines' can be) it prunes the layer cache
+	# in the middle of the tests; here it acts below 2 GB free. 25 GB
+	# reserved keeps the default cap on cache mounts (about 3.3 GB).
+	printf '{"builder": {"gc": {"enabled": true, "defaultReservedSpace": "25GB", "defaultMaxUsedSpace": "150GB", "defaultMinFreeSpace": "2GB"}}}\n' >"$DATA_ROOT/daemon.json"
+	PATH=$BIN:$PATH nohup dockerd --config-file "$DATA_ROOT/daemon.json" \
 		--data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
 		-H "unix://$SOCKET" --group docker --init-path /usr/bin/tini-static \
 		--userland-proxy-path "$BIN/docker-proxy" >>"$LOG" 2>&1 </dev/null &
