@@ -28,7 +28,7 @@ dockerfile=${DOCKERFILE:-final.Dockerfile}
 [ -f "$dockerfile" ] || die "no $dockerfile here: run it from the repository's root, or set DOCKERFILE"
 
 # Each cache mount once, as ID=TARGET.
-mounts=$(grep -o 'type=cache,id=[^,]*,target=[^ ]*' "$dockerfile" | sed 's/^type=cache,id=//; s/,target=/=/' | sort -u)
+mounts=$({ grep -o 'type=cache,id=[^,]*,target=[^ ]*' "$dockerfile" || true; } | sed 's/^type=cache,id=//; s/,target=/=/' | sort -u)
 [ -n "$mounts" ] || die "$dockerfile has no --mount=type=cache,id=ID,target=PATH"
 
 # Not --no-cache: BuildKit then gives the step empty cache mounts. A run
