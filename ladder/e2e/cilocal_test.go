@@ -9,12 +9,16 @@ package e2e
 // An unknown job is one line that names the jobs.
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/go-docker/go-docker/ladder/internal/cilocal"
 )
 
 func TestWorkflowImageJobPassesUnderALocalRunner(t *testing.T) {
@@ -47,6 +51,21 @@ func TestWorkflowImageJobPassesUnderALocalRunner(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("the image job's log lacks %q", want)
 		}
+	}
+	// The run's report, which make readme renders: passed, on this
+	// commit, with the build among its steps.
+	js, err := os.ReadFile(filepath.Join(root, "out", "ci-local", "image.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep cilocal.Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	head := gitHead(t, ctx, root)
+	built := slices.ContainsFunc(rep.Steps, func(s cilocal.Step) bool { return s.Name == "Build the final rung for amd64 and arm64" && s.Passed })
+	if !rep.Passed || rep.Job != "image" || rep.Commit != head || rep.Dirty || !built {
+		t.Errorf("out/ci-local/image.json: want a passed image job at %s, clean, with its build step; got %+v", head, rep)
 	}
 	// The cache mounts came out of the builder full: the Go caches of a
 	// build of gin are tens of MB at least.

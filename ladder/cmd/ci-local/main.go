@@ -74,9 +74,14 @@ func runJob(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// What make readme renders into docs/ci.md, failed runs included, so
+	// that an older run's figures do not stand for this one.
+	if err := cilocal.NewReport(ctx, r, res, p.Docker.StandInBases()).Save(r.State); err != nil {
+		return err
+	}
 	if !res.Passed {
 		return errors.New("job " + o.job.Job + " failed after " + fmt.Sprintf("%.1f s", res.Seconds) + ": " + res.Failure() + " (log: " + r.Log + ")")
 	}
-	fmt.Fprintf(stderr, "ci-local: job %s passed in %.1f s\n", o.job.Job, res.Seconds)
+	fmt.Fprintf(stderr, "ci-local: job %s passed in %.1f s (out/ci-local/%s.json)\n", o.job.Job, res.Seconds, o.job.Job)
 	return nil
 }

@@ -70,6 +70,9 @@ func TestReadActsOutput(t *testing.T) {
 	if steps["Main Build it"] != 62.5 || steps["Main Copy out"] != 0.25 || steps["Post Build it"] != 1.5 {
 		t.Errorf("steps: got %v", steps)
 	}
+	if got := MainSteps(raw); len(got) != 2 || got[0] != (Step{"Build it", 62.5, true}) || got[1] != (Step{"Copy out", 0.25, false}) {
+		t.Errorf("main steps: got %v", got)
+	}
 	if got := StepOutput(raw, "Build it"); !strings.Contains(got, "#9 0.31 example.com/pkg\n") || strings.Contains(got, "cache-mounts") {
 		t.Errorf("the build step's output: got %q", got)
 	}

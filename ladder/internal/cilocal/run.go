@@ -161,6 +161,18 @@ func Steps(rawLog string) map[string]float64 {
 	return steps
 }
 
+// MainSteps are the job's main steps in the order they ran, each with
+// its seconds and outcome.
+func MainSteps(rawLog string) []Step {
+	var steps []Step
+	for _, m := range stepRE.FindAllStringSubmatch(rawLog, -1) {
+		if d, err := time.ParseDuration(m[4]); err == nil && m[2] == "Main" {
+			steps = append(steps, Step{Name: m[3], Seconds: d.Seconds(), Passed: m[1] == "Success"})
+		}
+	}
+	return steps
+}
+
 // StepOutput is what the step "Main NAME" printed, act's prefixes removed.
 func StepOutput(rawLog, name string) string {
 	start := strings.Index(rawLog, "⭐ Run Main "+name+"\n")

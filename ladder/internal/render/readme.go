@@ -165,6 +165,9 @@ func onePagePerBlock(pages []string, text map[string]string) error {
 		for range ciCompareBlock.FindAllString(text[page], -1) {
 			names = append(names, "ci-compare")
 		}
+		for _, m := range ciLocalBlock.FindAllStringSubmatch(text[page], -1) {
+			names = append(names, "ci-local:"+m[2])
+		}
 		for _, name := range names {
 			if other, ok := on[name]; ok && other != page {
 				return fmt.Errorf("the generated block <!-- %s --> is on %s and %s: keep it on one page and link it from the other", name, other, page)
@@ -229,6 +232,9 @@ func (u *docsUpdate) page(ctx context.Context, page string) (string, error) {
 		if s, err = replaceCICompare(s, ci); err != nil {
 			return "", fmt.Errorf("%s: %w", page, err)
 		}
+	}
+	if s, err = replaceCILocal(s, u.out); err != nil {
+		return "", fmt.Errorf("%s: %w", page, err)
 	}
 	if u.copyDir != "" {
 		if s, err = ReplaceTranscripts(ctx, s, u.copyDir); err != nil {

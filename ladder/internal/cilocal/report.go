@@ -1,0 +1,88 @@
+package cilocal
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Report is out/ci-local/JOB.json: one run of a job, which make readme
+// renders into docs/ci.md (the test job's time, which CI does not run).
+type Report struct {
+	GeneratedAt  time.Time `json:"generated_at"`
+	CPUs         int       `json:"cpus"`
+	OSArch       string    `json:"os_arch"`
+	StandInBases bool      `json:"stand_in_bases"`
+	Commit       string    `json:"commit"` // the checkout's HEAD
+	Dirty        bool      `json:"dirty"`  // with changes not committed
+	Job          string    `json:"job"`
+	UID          int       `json:"uid"` // who ran it (0: root)
+	Groups       []string  `json:"groups"`
+	Passed       bool      `json:"passed"`
+	Seconds      float64   `json:"seconds"` // the whole act run
+	Failure      string    `json:"failure,omitempty"`
+	Steps        []Step    `json:"steps"` // the job's main steps, in order
+}
+
+// A Step is one main step of a job and the seconds it took.
+type Step struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+	Passed  bool    `json:"passed"`
+}
+
+// NewReport is what the run r did, on this machine, by this user, now.
+func NewReport(ctx context.Context, r Run, res Result, standIns bool) Report {
+	rep := Report{GeneratedAt: time.Now().UTC(), CPUs: runtime.NumCPU(), OSArch: runtime.GOOS + "/" + runtime.GOARCH,
+		StandInBases: standIns, Job: r.Job, UID: os.Getuid(), Groups: groups(), Passed: res.Passed, Seconds: res.Seconds,
+		Steps: MainSteps(res.Raw)}
+	if !res.Passed {
+		rep.Failure = res.Failure()
+	}
+	if out, err := exec.CommandContext(ctx, "git", "-C", r.Dir, "rev-parse", "HEAD").Output(); err == nil {
+		rep.Commit = strings.TrimSpace(string(out))
+	}
+	if out, err := exec.CommandContext(ctx, "git", "-C", r.Dir, "status", "--porcelain").Output(); err != nil || len(out) > 0 {
+		rep.Dirty = true
+	}
+	return rep
+}
+
+// Save writes the report to DIR/JOB.json, through a temporary file, so
+// that an interrupted write leaves the last report whole.
+func (rep Report) Save(dir string) error {
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, "."+rep.Job+".json.tmp")
+	if err := os.WriteFile(tmp, append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, rep.Job+".json"))
+}
+
+// groups are the names of the groups this process is in.
+func groups() []string {
+	var names []string
+	gids, err := os.Getgroups()
+	if err != nil {
+		return nil
+	}
+	for _, gid := range gids {
+		if g, err := user.LookupGroupId(strconv.Itoa(gid)); err == nil {
+			names = append(names, g.Name)
+		}
+	}
+	return names
+}

@@ -1,0 +1,81 @@
+package render
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/go-docker/go-docker/ladder/internal/cilocal"
+)
+
+// <!-- ci-local:JOB -->...<!-- /ci-local -->: the last run of make
+// ci-local JOB=JOB, out/ci-local/JOB.json.
+var ciLocalBlock = regexp.MustCompile(`(?s)(<!-- ci-local:([a-z-]+) -->)(.*?)(<!-- /ci-local -->)`)
+
+// replaceCILocal fills every ci-local block of s from the job's report in
+// out; a job that has no report, or whose last run failed, is an error
+// that names the command to run.
+func replaceCILocal(s, out string) (string, error) {
+	var err error
+	s = ciLocalBlock.ReplaceAllStringFunc(s, func(block string) string {
+		m := ciLocalBlock.FindStringSubmatch(block)
+		var r cilocal.Report
+		if e := readResult(out, filepath.Join("ci-local", m[2]+".json"), "make ci-local JOB="+m[2], &r); e != nil {
+			err = e
+			return block
+		}
+		text, e := ciLocalText(r)
+		if e != nil {
+			err = e
+			return block
+		}
+		return m[1] + "\n" + text + "\n" + m[4]
+	})
+	return s, err
+}
+
+// ciLocalText is where the figures come from, then one row per step.
+func ciLocalText(r cilocal.Report) (string, error) {
+	target := "make ci-local JOB=" + r.Job
+	if !r.Passed {
+		return "", fmt.Errorf("out/ci-local/%s.json: the last %s failed (%s): run it again once it passes", r.Job, target, r.Failure)
+	}
+	if r.Dirty {
+		return "", fmt.Errorf("out/ci-local/%s.json: the last %s ran on changes not committed: commit them and run it again", r.Job, target)
+	}
+	commit := r.Commit
+	if len(commit) > 7 {
+		commit = commit[:7]
+	}
+	who := "as root"
+	if r.UID != 0 {
+		who = fmt.Sprintf("as a user other than root (uid %d)", r.UID)
+		for _, g := range r.Groups {
+			if g == "docker" {
+				who += " in the docker group"
+			}
+		}
+	}
+	src := fmt.Sprintf("Measured by `%s` on %s (%d CPUs, %s) at commit %s, %s", target,
+		r.GeneratedAt.Format("2006-01-02"), r.CPUs, r.OSArch, commit, who)
+	if r.StandInBases {
+		src += ", with stand-in base images"
+	}
+	src += fmt.Sprintf(": the %s job passed in %s, from act's start to its exit.", r.Job, duration(r.Seconds))
+	var b strings.Builder
+	b.WriteString(Wrap(src) + "\n\n| Step | Time |\n|---|---:|\n")
+	for _, st := range r.Steps {
+		fmt.Fprintf(&b, "| %s | %s |\n", strings.ReplaceAll(st.Name, "|", `\|`), duration(st.Seconds))
+	}
+	return b.String(), nil
+}
+
+// duration is seconds as a reader takes them in: seconds below two
+// minutes, minutes above.
+func duration(s float64) string {
+	if s < 120 {
+		return fmt.Sprintf("%.1f s", s)
+	}
+	return fmt.Sprintf("%.1f min", s/60)
+}
