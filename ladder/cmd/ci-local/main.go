@@ -70,17 +70,25 @@ func runJob(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	checkout, err := cilocal.ReadCheckout(ctx, p.Root)
+	if err != nil {
+		return err
+	}
+	if o.job.Job == "test" {
+		fmt.Fprintln(stderr, "ci-local: the test job ends with make distclean on this engine, as on a runner thrown away after it (GO_DOCKER_TEST_DISTCLEAN=1)")
+	}
 	res, err := r.Do(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	// What make readme renders into docs/ci.md, failed runs included, so
 	// that an older run's figures do not stand for this one.
-	if err := cilocal.NewReport(ctx, r, res, p.Docker.StandInBases()).Save(r.State); err != nil {
-		return err
-	}
+	saveErr := cilocal.NewReport(checkout, r, res, p.Docker.StandInBases()).Save(r.State)
 	if !res.Passed {
-		return errors.New("job " + o.job.Job + " failed after " + fmt.Sprintf("%.1f s", res.Seconds) + ": " + res.Failure() + " (log: " + r.Log + ")")
+		return errors.Join(errors.New("job "+o.job.Job+" failed after "+fmt.Sprintf("%.1f s", res.Seconds)+": "+res.Failure()+" (log: "+r.Log+")"), saveErr)
+	}
+	if saveErr != nil {
+		return saveErr
 	}
 	fmt.Fprintf(stderr, "ci-local: job %s passed in %.1f s (out/ci-local/%s.json)\n", o.job.Job, res.Seconds, o.job.Job)
 	return nil

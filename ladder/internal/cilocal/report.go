@@ -3,6 +3,7 @@ package cilocal
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/user"
@@ -38,19 +39,34 @@ type Step struct {
 	Passed  bool    `json:"passed"`
 }
 
-// NewReport is what the run r did, on this machine, by this user, now.
-func NewReport(ctx context.Context, r Run, res Result, standIns bool) Report {
+// A Checkout is the commit a run starts from, read before it starts: a
+// commit made while the job runs is not what ran.
+type Checkout struct {
+	Commit string
+	Dirty  bool // with changes not committed
+}
+
+// ReadCheckout is dir's HEAD and whether it has changes not committed.
+func ReadCheckout(ctx context.Context, dir string) (Checkout, error) {
+	head, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return Checkout{}, fmt.Errorf("git rev-parse HEAD in %s: %v: ci-local runs a git checkout's workflow", dir, err)
+	}
+	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain").Output()
+	if err != nil {
+		return Checkout{}, fmt.Errorf("git status in %s: %v", dir, err)
+	}
+	return Checkout{Commit: strings.TrimSpace(string(head)), Dirty: len(status) > 0}, nil
+}
+
+// NewReport is what the run r of the checkout c did, on this machine, by
+// this user, now.
+func NewReport(c Checkout, r Run, res Result, standIns bool) Report {
 	rep := Report{GeneratedAt: time.Now().UTC(), CPUs: runtime.NumCPU(), OSArch: runtime.GOOS + "/" + runtime.GOARCH,
-		StandInBases: standIns, Job: r.Job, UID: os.Getuid(), Groups: groups(), Passed: res.Passed, Seconds: res.Seconds,
-		Steps: MainSteps(res.Raw)}
+		StandInBases: standIns, Commit: c.Commit, Dirty: c.Dirty, Job: r.Job, UID: os.Getuid(), Groups: groups(),
+		Passed: res.Passed, Seconds: res.Seconds, Steps: MainSteps(res.Raw)}
 	if !res.Passed {
 		rep.Failure = res.Failure()
-	}
-	if out, err := exec.CommandContext(ctx, "git", "-C", r.Dir, "rev-parse", "HEAD").Output(); err == nil {
-		rep.Commit = strings.TrimSpace(string(out))
-	}
-	if out, err := exec.CommandContext(ctx, "git", "-C", r.Dir, "status", "--porcelain").Output(); err != nil || len(out) > 0 {
-		rep.Dirty = true
 	}
 	return rep
 }

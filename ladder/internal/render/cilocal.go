@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/cilocal"
@@ -30,7 +31,7 @@ func replaceCILocal(s, out string) (string, error) {
 			err = e
 			return block
 		}
-		return m[1] + "\n" + text + "\n" + m[4]
+		return m[1] + "\n" + text + m[4]
 	})
 	return s, err
 }
@@ -38,11 +39,13 @@ func replaceCILocal(s, out string) (string, error) {
 // ciLocalText is where the figures come from, then one row per step.
 func ciLocalText(r cilocal.Report) (string, error) {
 	target := "make ci-local JOB=" + r.Job
-	if !r.Passed {
-		return "", fmt.Errorf("out/ci-local/%s.json: the last %s failed (%s): run it again once it passes", r.Job, target, r.Failure)
-	}
-	if r.Dirty {
-		return "", fmt.Errorf("out/ci-local/%s.json: the last %s ran on changes not committed: commit them and run it again", r.Job, target)
+	switch {
+	case !r.Passed:
+		return "", fmt.Errorf("out/ci-local/%s.json: the last %s failed (%q; log: out/ci-local/logs/%s.log): fix it and run %s again", r.Job, target, r.Failure, r.Job, target)
+	case r.Dirty:
+		return "", fmt.Errorf("out/ci-local/%s.json: the last %s ran on changes not committed: commit them and run %s again", r.Job, target, target)
+	case r.Commit == "":
+		return "", fmt.Errorf("out/ci-local/%s.json names no commit: run %s again", r.Job, target)
 	}
 	commit := r.Commit
 	if len(commit) > 7 {
@@ -51,18 +54,16 @@ func ciLocalText(r cilocal.Report) (string, error) {
 	who := "as root"
 	if r.UID != 0 {
 		who = fmt.Sprintf("as a user other than root (uid %d)", r.UID)
-		for _, g := range r.Groups {
-			if g == "docker" {
-				who += " in the docker group"
-			}
+		if slices.Contains(r.Groups, "docker") {
+			who += " in the docker group"
 		}
 	}
 	src := fmt.Sprintf("Measured by `%s` on %s (%d CPUs, %s) at commit %s, %s", target,
 		r.GeneratedAt.Format("2006-01-02"), r.CPUs, r.OSArch, commit, who)
 	if r.StandInBases {
-		src += ", with stand-in base images"
+		src += "; stand-in base images"
 	}
-	src += fmt.Sprintf(": the %s job passed in %s, from act's start to its exit.", r.Job, duration(r.Seconds))
+	src += fmt.Sprintf(". The %s job passed in %s, from act's start to its exit.", r.Job, duration(r.Seconds))
 	var b strings.Builder
 	b.WriteString(Wrap(src) + "\n\n| Step | Time |\n|---|---:|\n")
 	for _, st := range r.Steps {

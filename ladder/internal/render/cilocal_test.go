@@ -34,7 +34,7 @@ func TestReplaceCILocal(t *testing.T) {
 	}
 	flat := strings.ReplaceAll(s, "\n", " ")
 	for _, want := range []string{"`make ci-local JOB=test` on 2026-12-06 (2 CPUs, linux/amd64) at commit 0123456",
-		"a user other than root (uid 999) in the docker group", "stand-in base images", "the test job passed in 17.2 min",
+		"a user other than root (uid 999) in the docker group", "stand-in base images", "The test job passed in 17.2 min",
 		"| actions/checkout@v4.2.2 | 0.2 s |", "| make test | 16.4 min |"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the block lacks %q:\n%s", want, s)
@@ -43,7 +43,29 @@ func TestReplaceCILocal(t *testing.T) {
 	if strings.Contains(s, "STALE") || !strings.HasSuffix(s, "<!-- /ci-local -->\nb\n") {
 		t.Errorf("the block's old text stays, or what follows it changed:\n%s", s)
 	}
+	// Root, outside the docker group, on the official bases: none of
+	// the other run's words.
+	root := r
+	root.UID, root.Groups, root.StandInBases = 0, []string{"root"}, false
+	save(root)
+	if s, err = replaceCILocal(page, out); err != nil {
+		t.Fatal(err)
+	}
+	flat = strings.ReplaceAll(s, "\n", " ")
+	if !strings.Contains(flat, "at commit 0123456, as root. The test job") || strings.Contains(flat, "docker group") || strings.Contains(flat, "stand-in") {
+		t.Errorf("a run as root on the official bases:\n%s", s)
+	}
+	staff := root
+	staff.UID, staff.Groups = 501, []string{"staff"}
+	save(staff)
+	if s, err = replaceCILocal(page, out); err != nil {
+		t.Fatal(err)
+	}
+	if flat = strings.ReplaceAll(s, "\n", " "); !strings.Contains(flat, "(uid 501). The test job") {
+		t.Errorf("a user outside the docker group:\n%s", s)
+	}
 	for name, bad := range map[string]cilocal.Report{
+		"no commit":     {Job: "test", Passed: true},
 		"failed":        {Job: "test", Failure: "make test failed", Commit: r.Commit},
 		"not committed": {Job: "test", Passed: true, Dirty: true, Commit: r.Commit},
 	} {

@@ -62,7 +62,8 @@ func Docs(root string) ([]string, error) {
 
 // UpdateDocs rewrites the generated parts of README.md and docs/*.md: the
 // results block, the chart and the figures from out/compare.json, the
-// cache demo's from out/cache-demo.json, and, when transcripts is set,
+// cache demo's from out/cache-demo.json, the dev loop's, make
+// ci-compare's and make ci-local's from theirs, and, when transcripts is set,
 // every transcript. The transcripts' commands run in a throwaway copy of
 // the repository, so they never touch uncommitted work; only the
 // generated blocks of the pages change.
