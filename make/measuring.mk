@@ -37,7 +37,7 @@ readme: ## Copy every out/*.json's figures into the docs, and rerun each transcr
 	out/bin/readme -repo . -transcripts
 
 .PHONY: readme-results
-readme-results: ## Copy the last compare, cache-demo, dev-compare, ci-compare, ci-local results into the docs.
+readme-results: ## Copy the last results of every measuring target into the docs.
 	@$(call ladder_bin,readme)
 	out/bin/readme -repo .
 
