@@ -66,9 +66,12 @@ func ciLocalText(r cilocal.Report) (string, error) {
 	src += fmt.Sprintf(". The %s job passed in %s, from act's start to its exit.", r.Job, duration(r.Seconds))
 	var b strings.Builder
 	b.WriteString(Wrap(src) + "\n\n| Step | Time |\n|---|---:|\n")
+	rest := r.Seconds
 	for _, st := range r.Steps {
 		fmt.Fprintf(&b, "| %s | %s |\n", strings.ReplaceAll(st.Name, "|", `\|`), duration(st.Seconds))
+		rest -= st.Seconds
 	}
+	fmt.Fprintf(&b, "| The rest: act's setup, the actions' post steps | %s |\n", duration(max(rest, 0)))
 	return b.String(), nil
 }
 

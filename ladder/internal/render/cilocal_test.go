@@ -35,7 +35,7 @@ func TestReplaceCILocal(t *testing.T) {
 	flat := strings.ReplaceAll(s, "\n", " ")
 	for _, want := range []string{"`make ci-local JOB=test` on 2026-12-06 (2 CPUs, linux/amd64) at commit 0123456",
 		"a user other than root (uid 999) in the docker group", "stand-in base images", "The test job passed in 17.2 min",
-		"| actions/checkout@v4.2.2 | 0.2 s |", "| make test | 16.4 min |"} {
+		"| actions/checkout@v4.2.2 | 0.2 s |", "| make test | 16.4 min |", "| The rest: act's setup, the actions' post steps | 47.8 s |"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the block lacks %q:\n%s", want, s)
 		}
