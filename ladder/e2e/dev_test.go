@@ -144,17 +144,17 @@ func TestMakeDevServesEachSavedEditAndSurvivesABrokenOne(t *testing.T) {
 	}
 
 	stop()
-	nothingLeft(t, ctx, project)
+	nothingLeft(t, ctx, project, "after Ctrl-C")
 }
 
 // nothingLeft checks that no container or network of a Compose project is
-// left after make dev's Ctrl-C.
-func nothingLeft(t *testing.T, ctx context.Context, project string) {
+// left after what ended it (make dev's Ctrl-C, docker compose down).
+func nothingLeft(t *testing.T, ctx context.Context, project, after string) {
 	t.Helper()
 	for _, kind := range []string{"ps -aq", "network ls -q"} {
 		args := append(strings.Fields(kind), "--filter", "label=com.docker.compose.project="+project)
 		if left, err := docker.Output(ctx, args...); err != nil || strings.TrimSpace(left) != "" {
-			t.Errorf("after Ctrl-C, docker %s finds %q (%v): want nothing of the project", kind, left, err)
+			t.Errorf("%s, docker %s finds %q (%v): want nothing of the project", after, kind, left, err)
 		}
 	}
 }
@@ -192,7 +192,7 @@ func TestMakeDevImageLoopRebuildsOnSave(t *testing.T) {
 		t.Errorf("after a broken edit, the last good image does not answer: %v", err)
 	}
 	stop()
-	nothingLeft(t, ctx, project)
+	nothingLeft(t, ctx, project, "after Ctrl-C")
 }
 
 // serverStarts counts the server's "listening" log lines in the container:
@@ -246,14 +246,22 @@ func TestComposeExampleOfYourServiceRuns(t *testing.T) {
 		files = append(files, "-f", "stand-ins.yaml")
 	}
 	project := "go-docker-e2e-compose-" + repo.NewRunID()
-	compose := func(args ...string) (string, error) {
+	compose := func(ctx context.Context, args ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, "docker", append(append([]string{"compose", "-p", project}, files...), args...)...)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	t.Cleanup(func() { compose("down", "--volumes", "--rmi", "local") })
-	out, err := compose("up", "--build", "--exit-code-from", "smoke")
+	// The test's context is cancelled before its cleanups run: down gets
+	// one of its own, and what it leaves is an error.
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if out, err := compose(ctx, "down", "--volumes", "--rmi", "local"); err != nil {
+			t.Errorf("docker compose down: %v\n%s", err, out)
+		}
+		nothingLeft(t, ctx, project, "after docker compose down")
+	})
+	out, err := compose(ctx, "up", "--build", "--exit-code-from", "smoke")
 	if err != nil {
 		t.Fatalf("docker compose up of the example: %v\n%s", err, out)
 	}
