@@ -40,7 +40,7 @@ func Measure(ctx context.Context, p *project.Project, c Config, w io.Writer) (Re
 	if err := git(ctx, p.Root, "clone", "-q", p.Root, clone); err != nil {
 		return Report{}, err
 	}
-	commit, err := output(ctx, clone, "rev-parse", "HEAD")
+	commit, err := repo.Head(ctx, clone)
 	if err != nil {
 		return Report{}, err
 	}

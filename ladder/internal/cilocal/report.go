@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/go-docker/go-docker/ladder/internal/release"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // A Report is out/ci-local/JOB.json: one run of a job, which make readme
@@ -48,15 +49,12 @@ type Checkout struct {
 
 // ReadCheckout is dir's HEAD and whether it has changes not committed.
 func ReadCheckout(ctx context.Context, dir string) (Checkout, error) {
-	head, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	head, err := repo.Head(ctx, dir)
 	if err != nil {
-		return Checkout{}, fmt.Errorf("git rev-parse HEAD in %s: %v: ci-local runs a git checkout's workflow", dir, err)
+		return Checkout{}, fmt.Errorf("%v: ci-local runs a git checkout's workflow", err)
 	}
-	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain").Output()
-	if err != nil {
-		return Checkout{}, fmt.Errorf("git status in %s: %v", dir, err)
-	}
-	return Checkout{Commit: strings.TrimSpace(string(head)), Dirty: len(status) > 0}, nil
+	dirty, err := release.Dirty(ctx, dir)
+	return Checkout{Commit: head, Dirty: dirty}, err
 }
 
 // NewReport is what the run r of the checkout c did, on this machine, by

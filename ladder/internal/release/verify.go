@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os/exec"
 	"slices"
 	"strings"
 
 	"github.com/go-docker/go-docker/ladder/internal/project"
+	"github.com/go-docker/go-docker/ladder/internal/repo"
 )
 
 // verify checks the pushed release against what make release built from
@@ -53,11 +53,11 @@ func (j job) verify(ctx context.Context, p *project.Project, w io.Writer) error 
 // head is the commit checked out in dir: what a provenance must name when
 // no COMMIT is given.
 func head(ctx context.Context, dir string) (string, error) {
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	h, err := repo.Head(ctx, dir)
 	if err != nil {
-		return "", fmt.Errorf("git rev-parse HEAD in %s: %v: give the commit to expect, COMMIT=<hash>", dir, err)
+		return "", fmt.Errorf("%v: give the commit to expect, COMMIT=<hash>", err)
 	}
-	return strings.TrimSpace(string(out)), nil
+	return h, nil
 }
 
 // Want is what a release must be to pass Verify.

@@ -60,6 +60,15 @@ func EditGreeting(path, tag string) error {
 	return errors.New(path + ": no greeting line to edit")
 }
 
+// Head is the commit checked out in dir.
+func Head(ctx context.Context, dir string) (string, error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return "", fmt.Errorf("git rev-parse HEAD in %s: %v", dir, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // CommitTime is the time of dir's last commit, in seconds since 1970: the
 // SOURCE_DATE_EPOCH that make final uses.
 func CommitTime(ctx context.Context, dir string) (int64, error) {
