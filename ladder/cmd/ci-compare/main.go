@@ -12,11 +12,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/go-docker/go-docker/ladder/internal/cicompare"
 	"github.com/go-docker/go-docker/ladder/internal/cli"
+	"github.com/go-docker/go-docker/ladder/internal/devloop"
 	"github.com/go-docker/go-docker/ladder/internal/project"
 )
 
@@ -66,11 +66,7 @@ func measure(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(p.Root, "out", "ci-compare.json")
-	if err := os.WriteFile(path+".tmp", append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(path+".tmp", path); err != nil {
+	if err := devloop.WriteReport(filepath.Join(p.Root, "out", "ci-compare.json"), append(b, '\n')); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "ci-compare: wrote out/ci-compare.json\n")

@@ -8,19 +8,13 @@
 // to out/ci-compare.json; make readme renders it into docs/ci.md.
 package cicompare
 
-import (
-	"runtime"
-	"time"
-)
+import "github.com/go-docker/go-docker/ladder/internal/cilocal"
 
 // Report is out/ci-compare.json.
 type Report struct {
-	GeneratedAt  time.Time `json:"generated_at"`
-	CPUs         int       `json:"cpus"`
-	OSArch       string    `json:"os_arch"`
-	StandInBases bool      `json:"stand_in_bases"`
-	Commit       string    `json:"commit"` // the commit whose workflow ran
-	Options      []Option  `json:"options"`
+	cilocal.Machine
+	Commit  string   `json:"commit"` // the commit whose workflow ran
+	Options []Option `json:"options"`
 }
 
 // An Option is one way to keep a cache, and its two runs.
@@ -43,10 +37,4 @@ type Job struct {
 	// Packages is how many packages go build compiled for linux/amd64
 	// (the same again for linux/arm64).
 	Packages int `json:"packages"`
-}
-
-// newReport is a report of this machine, now.
-func newReport(commit string, standIns bool) Report {
-	return Report{GeneratedAt: time.Now().UTC(), CPUs: runtime.NumCPU(), OSArch: runtime.GOOS + "/" + runtime.GOARCH,
-		StandInBases: standIns, Commit: commit}
 }

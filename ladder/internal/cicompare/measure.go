@@ -56,7 +56,7 @@ func Measure(ctx context.Context, p *project.Project, c Config, w io.Writer) (Re
 	if err != nil {
 		return Report{}, err
 	}
-	rep := newReport(commit, p.Docker.StandInBases())
+	rep := Report{Machine: cilocal.ThisMachine(p.Docker.StandInBases()), Commit: commit}
 	for i, o := range options(host, p.Root, c.SharedBuilderPort) {
 		if err := git(ctx, clone, "reset", "-q", "--hard", commit); err != nil {
 			return rep, err

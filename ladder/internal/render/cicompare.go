@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/cicompare"
 )
@@ -24,13 +25,9 @@ func replaceCICompare(s string, r cicompare.Report) (string, error) {
 
 // ciCompareSource says where the figures come from.
 func ciCompareSource(r cicompare.Report) string {
-	commit := r.Commit
-	if len(commit) > 7 {
-		commit = commit[:7]
-	}
-	s := fmt.Sprintf("Measured by `make ci-compare` on %s (%d CPUs, %s): the image job of .github/workflows/ci.yml at commit %s, run by act on this machine, "+
+	s := fmt.Sprintf("Measured by `make ci-compare` %s: the image job of .github/workflows/ci.yml at commit %s, run by act on this machine, "+
 		"first with an empty Actions cache (on an empty builder, but for the shared builder, which keeps its cache), then after a one-line edit, committed",
-		r.GeneratedAt.Format("2006-01-02"), r.CPUs, r.OSArch, commit)
+		measuredOn(r.GeneratedAt, r.CPUs, r.OSArch), shortCommit(r.Commit))
 	if r.StandInBases {
 		s += "; stand-in base images"
 	}
@@ -52,6 +49,14 @@ func ciCompareTable(r cicompare.Report) string {
 	}
 	return b.String()
 }
+
+// measuredOn is "on DATE (N CPUs, OS/ARCH)": when and where a report was made.
+func measuredOn(at time.Time, cpus int, osArch string) string {
+	return fmt.Sprintf("on %s (%d CPUs, %s)", at.Format("2006-01-02"), cpus, osArch)
+}
+
+// shortCommit is a commit's hash as git abbreviates it.
+func shortCommit(c string) string { return c[:min(len(c), 7)] }
 
 // megabytes is n in MB, one decimal.
 func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/go-docker/go-docker/ladder/internal/cicompare"
+	"github.com/go-docker/go-docker/ladder/internal/cilocal"
 )
 
 // The ci-compare block gets the source sentence and a row per option;
 // no options is an error that names make ci-compare.
 func TestReplaceCICompare(t *testing.T) {
-	r := cicompare.Report{GeneratedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), CPUs: 2, OSArch: "linux/amd64", StandInBases: true,
+	r := cicompare.Report{Machine: cilocal.Machine{GeneratedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), CPUs: 2, OSArch: "linux/amd64", StandInBases: true},
 		Commit: "0123456789abcdef", Options: []cicompare.Option{
 			{Name: "layer cache (type=gha)", Cold: cicompare.Job{Seconds: 62.8}, Edit: cicompare.Job{Seconds: 69.1, BuildSeconds: 62.6, Packages: 308}, ActionsCacheBytes: 80e6},
 			{Name: "layer cache and cache mounts carried", Edit: cicompare.Job{Seconds: 57.9, BuildSeconds: 19.4, CarrySeconds: 30.4, Packages: 1}},

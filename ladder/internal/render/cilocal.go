@@ -47,10 +47,6 @@ func ciLocalText(r cilocal.Report) (string, error) {
 	case r.Commit == "":
 		return "", fmt.Errorf("out/ci-local/%s.json names no commit: run %s again", r.Job, target)
 	}
-	commit := r.Commit
-	if len(commit) > 7 {
-		commit = commit[:7]
-	}
 	who := "as root"
 	if r.UID != 0 {
 		who = fmt.Sprintf("as a user other than root (uid %d)", r.UID)
@@ -58,8 +54,7 @@ func ciLocalText(r cilocal.Report) (string, error) {
 			who += " in the docker group"
 		}
 	}
-	src := fmt.Sprintf("Measured by `%s` on %s (%d CPUs, %s) at commit %s, %s", target,
-		r.GeneratedAt.Format("2006-01-02"), r.CPUs, r.OSArch, commit, who)
+	src := fmt.Sprintf("Measured by `%s` %s at commit %s, %s", target, measuredOn(r.GeneratedAt, r.CPUs, r.OSArch), shortCommit(r.Commit), who)
 	if r.StandInBases {
 		src += "; stand-in base images"
 	}

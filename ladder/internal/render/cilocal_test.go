@@ -18,7 +18,7 @@ func TestReplaceCILocal(t *testing.T) {
 	if _, err := replaceCILocal(page, out); err == nil || !strings.Contains(err.Error(), "run make ci-local JOB=test") {
 		t.Errorf("no report: got %v", err)
 	}
-	r := cilocal.Report{GeneratedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), CPUs: 2, OSArch: "linux/amd64", StandInBases: true,
+	r := cilocal.Report{Machine: cilocal.Machine{GeneratedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), CPUs: 2, OSArch: "linux/amd64", StandInBases: true},
 		Commit: "0123456789abcdef", Job: "test", UID: 999, Groups: []string{"ci", "docker"}, Passed: true, Seconds: 1032,
 		Steps: []cilocal.Step{{Name: "actions/checkout@v4.2.2", Seconds: 0.25, Passed: true}, {Name: "make test", Seconds: 984, Passed: true}}}
 	save := func(r cilocal.Report) {

@@ -33,9 +33,9 @@ func replaceDevLoop(s string, r devloop.Report) (string, error) {
 
 // devLoopSource says where the figures come from.
 func devLoopSource(r devloop.Report) string {
-	s := fmt.Sprintf("Measured by `make dev-compare` on %s (%d CPUs, %s): medians of %d unique edits per loop, each after an untimed one, "+
+	s := fmt.Sprintf("Measured by `make dev-compare` %s: medians of %d unique edits per loop, each after an untimed one, "+
 		"from the file's write to the first HTTP 200 whose body carries the edit's marker; × native: that median divided by the native loop's",
-		r.GeneratedAt.Format("2006-01-02"), r.CPUs, r.OSArch, r.Edits)
+		measuredOn(r.GeneratedAt, r.CPUs, r.OSArch), r.Edits)
 	if r.StandInBases {
 		s += "; stand-in base images"
 	}
